@@ -1,0 +1,261 @@
+//! The one versioned results schema. The CLI JSON, the summary, and every later consumer
+//! (store, report, web API, exports) read these types; no figure is defined anywhere else.
+//!
+//! Results are measurements and decision support, never a diagnosis: [`NOTICE`] travels with
+//! every serialized result.
+
+use crate::Axis;
+use serde::{Deserialize, Serialize};
+
+/// Semantic version of this schema; bump the minor for added fields, the major for changes.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// Label carried by every result.
+pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Results {
+    pub schema_version: String,
+    pub generator: String,
+    pub notice: String,
+    pub recording: Recording,
+    pub posture: Posture,
+    pub motion: Motion,
+    pub tremor: Tremor,
+    pub jerks: Jerks,
+    pub spasms: Spasms,
+    pub neutral_hold: NeutralHold,
+    pub twstrs: Twstrs,
+    /// Problems found in the input or the analysis that a reader must know about.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Imu,
+    Video,
+}
+
+/// What the patient was asked to do during the recording.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Task {
+    #[default]
+    Rest,
+    HoldNeutral,
+    Rom,
+    SensoryTrick,
+    Exercise,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Recording {
+    pub source: Source,
+    pub file: Option<String>,
+    pub format: String,
+    pub duration_s: f64,
+    pub rate_hz: f64,
+    pub samples: u64,
+    pub task: Task,
+    pub has_magnetometer: bool,
+    /// Orientation method, e.g. "vqf-9d" or "vqf-6d".
+    pub fusion: String,
+    /// Sensor mounting on the head, e.g. "x=back,y=up,z=left".
+    pub mounting: String,
+    pub reference: Reference,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    /// Angles relative to the mean head orientation in a neutral segment.
+    Neutral,
+    /// Head-on-trunk angles from a second (trunk) sensor.
+    Trunk,
+    /// Tilt and flexion against gravity; rotation has no reference.
+    Gravity,
+    /// Camera-frontal is neutral (video).
+    Camera,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    /// The neutral segment `[start_s, end_s]` when `kind` is `neutral`.
+    pub neutral_s: Option<[f64; 2]>,
+    pub rotation_referenced: bool,
+    pub description: String,
+}
+
+/// Distribution of one angle over the recording (neutral segment excluded), degrees.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct AxisStats {
+    pub median: f64,
+    pub mean: f64,
+    pub p5: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Posture {
+    /// `null` when rotation has no reference.
+    pub rotation_deg: Option<AxisStats>,
+    pub tilt_deg: Option<AxisStats>,
+    pub flexion_deg: Option<AxisStats>,
+    /// Seconds of samples the statistics cover.
+    pub analysed_s: f64,
+}
+
+impl Posture {
+    pub fn get(&self, axis: Axis) -> Option<&AxisStats> {
+        match axis {
+            Axis::Rotation => self.rotation_deg.as_ref(),
+            Axis::Tilt => self.tilt_deg.as_ref(),
+            Axis::Flexion => self.flexion_deg.as_ref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct AxisMotion {
+    /// RMS angular velocity about this axis, degrees per second.
+    pub rms_velocity_dps: f64,
+    /// Range of the angle (p99.5 − p0.5, robust to single outliers), degrees.
+    pub range_deg: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Motion {
+    pub rotation: AxisMotion,
+    pub tilt: AxisMotion,
+    pub flexion: AxisMotion,
+    /// Axis with the largest RMS angular velocity.
+    pub dominant_axis: Axis,
+}
+
+impl Motion {
+    pub fn get(&self, axis: Axis) -> &AxisMotion {
+        match axis {
+            Axis::Rotation => &self.rotation,
+            Axis::Tilt => &self.tilt,
+            Axis::Flexion => &self.flexion,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct TremorAxis {
+    pub axis: Axis,
+    /// Frequency of the spectral peak in the tremor band, Hz.
+    pub peak_hz: f64,
+    /// Sinusoid-equivalent peak amplitude, √2 × RMS of the band-passed angle, degrees.
+    pub amplitude_deg: f64,
+    /// Fraction of the band's power within ±0.75 Hz of the peak (1 = a pure sinusoid).
+    pub peak_power_fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Regularity {
+    /// Coefficient of variation of the intervals between successive tremor peaks (lower = more rhythmic).
+    pub interval_cv: f64,
+    /// Full width at half maximum of the spectral peak, Hz (lower = more regular).
+    pub peak_width_hz: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tremor {
+    pub present: bool,
+    pub frequency_hz: Option<f64>,
+    /// Sinusoid-equivalent peak amplitude (√2 × RMS of the band-passed angle), degrees.
+    pub amplitude_deg: Option<f64>,
+    pub axis: Option<Axis>,
+    pub regularity: Option<Regularity>,
+    /// Analysed band, Hz.
+    pub band_hz: [f64; 2],
+    pub per_axis: Vec<TremorAxis>,
+    /// How presence was decided, in words, with the thresholds.
+    pub criterion: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct JerkEvent {
+    pub time_s: f64,
+    pub duration_s: f64,
+    pub axis: Axis,
+    /// Peak excursion from the pre-event posture, signed (clinical sign convention), degrees.
+    pub amplitude_deg: f64,
+    pub peak_velocity_dps: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Jerks {
+    pub count: u64,
+    pub rate_per_min: f64,
+    pub events: Vec<JerkEvent>,
+    pub criterion: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct SpasmEvent {
+    pub start_s: f64,
+    pub duration_s: f64,
+    pub axis: Axis,
+    /// Peak excursion from the baseline posture, signed, degrees.
+    pub amplitude_deg: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Spasms {
+    pub count: u64,
+    pub events: Vec<SpasmEvent>,
+    pub criterion: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NeutralHold {
+    pub tolerance_deg: f64,
+    /// Axes that have a reference and were checked.
+    pub axes: Vec<Axis>,
+    pub time_within_s: f64,
+    pub fraction_within: f64,
+    pub fraction_deviated: f64,
+    pub longest_hold_s: f64,
+    /// For a hold task: seconds from the start of the recording (neutral segment excluded)
+    /// until the head first left the tolerance, capped at 60 s.
+    pub first_hold_s: f64,
+}
+
+/// One figure that an item score came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    pub figure: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TwstrsItem {
+    pub score: u8,
+    pub max: u8,
+    /// The anchor that gave this score, in words.
+    pub rule: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The TWSTRS severity items a machine can score (Consky & Lang 1994; Comella 1997).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Twstrs {
+    /// `null` when rotation has no reference.
+    pub rotation: Option<TwstrsItem>,
+    pub laterocollis: Option<TwstrsItem>,
+    pub antero_retrocollis: Option<TwstrsItem>,
+    /// Score 0–5 (×2 in the TWSTRS total).
+    pub duration_factor: Option<TwstrsItem>,
+    /// Time within 10° of neutral, only for a hold task.
+    pub hold_within_10deg: Option<TwstrsItem>,
+    /// Sum of the items scored here, duration factor weighted ×2 as in the scale.
+    pub machine_subtotal: u8,
+    pub machine_subtotal_max: u8,
+    pub note: String,
+}

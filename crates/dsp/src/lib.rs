@@ -1,0 +1,1 @@
+//! Collis signal processing: streaming filters, spectra and quantile accumulators.

@@ -1,0 +1,1 @@
+//! Collis simulator.
