@@ -1,1 +1,15 @@
-//! Collis signal processing: streaming filters, spectra and quantile accumulators.
+//! Collis signal processing: thin, streaming layers over well-kept crates.
+//!
+//! - [`filter`]: Butterworth low/high/band-pass as cascades of biquads (`biquad` crate), one
+//!   sample at a time;
+//! - [`welch`]: a Welch power-spectral-density accumulator (`realfft`), scaled like SciPy's
+//!   `welch(scaling="density")`, that keeps one segment of memory;
+//! - [`histogram`]: fixed-resolution streaming quantiles (O(1) memory whatever the length).
+
+pub mod filter;
+pub mod histogram;
+pub mod welch;
+
+pub use filter::{Butterworth, FilterError};
+pub use histogram::Histogram;
+pub use welch::{Psd, Welch};
