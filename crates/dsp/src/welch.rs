@@ -120,7 +120,7 @@ impl Welch {
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let one_sided = if k == 0 || (k == last && nfft % 2 == 0) {
+                let one_sided = if k == 0 || (k == last && nfft.is_multiple_of(2)) {
                     1.0
                 } else {
                     2.0
