@@ -1,1 +1,26 @@
-//! Collis analyses.
+//! Collis analyses: everything between samples and results, pure (no I/O, no clock).
+//!
+//! `samples → orientation → head angles → analyses → results`:
+//! - [`orientation`]: VQF 6D/9D fusion, sensor → earth (ENU);
+//! - [`head_angles`]: mounting, trunk and neutral reference → rotation / tilt / flexion;
+//! - [`pipeline`]: the inertial stages above, streaming over iterators;
+//! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
+//! - [`twstrs`]: TWSTRS severity items with evidence;
+//! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
+
+pub mod analyzer;
+pub mod head_angles;
+pub mod hold;
+pub mod jerks;
+pub mod motion;
+pub mod orientation;
+pub mod pipeline;
+pub mod posture;
+pub mod results;
+pub mod spasms;
+pub mod tremor;
+pub mod twstrs;
+
+pub use analyzer::{Analysis, AnalysisConfig, Analyzer};
+pub use orientation::Orientation;
+pub use pipeline::{AngleStream, ImuConfig, PipelineError, PipelineErrorOr};

@@ -1,0 +1,223 @@
+//! The inertial pipeline: head (and optional trunk) IMU samples → orientation → head angles.
+//!
+//! Pure over iterators, so the same code serves a file and a live stream. A trunk stream is
+//! aligned to the head stream by time (the latest trunk sample at or before each head sample);
+//! every trunk sample still goes through its own orientation filter.
+
+use crate::head_angles::{HeadAngleStage, QuatMean};
+use crate::orientation::Orientation;
+use collis_core::results::{Reference, ReferenceKind};
+use collis_core::{AngleSample, ImuSample, Mounting};
+use nalgebra::UnitQuaternion;
+use std::iter::Peekable;
+
+/// How the head (and trunk) sensors are read and referenced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImuConfig {
+    pub rate_hz: f64,
+    pub trunk_rate_hz: f64,
+    /// Fuse the magnetometer where the samples have one (9D).
+    pub use_mag: bool,
+    pub mounting: Mounting,
+    pub trunk_mounting: Mounting,
+    /// Seconds `[start, end]` where the head was held in neutral.
+    pub neutral_s: Option<[f64; 2]>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PipelineError {
+    #[error("the neutral segment {0:.2}–{1:.2} s holds no samples")]
+    EmptyNeutral(f64, f64),
+    #[error("without magnetometers the head and trunk headings are unrelated: give a neutral segment (--neutral START:END) to reference rotation")]
+    TrunkNeedsReference,
+}
+
+/// The reference the angles will have, given the configuration and which sensors have a
+/// magnetometer.
+pub fn reference(
+    cfg: &ImuConfig,
+    head_mag: bool,
+    trunk_mag: Option<bool>,
+) -> Result<Reference, PipelineError> {
+    let nine_d = |m: bool| cfg.use_mag && m;
+    Ok(match (cfg.neutral_s, trunk_mag) {
+        (Some([a, b]), Some(_)) => Reference {
+            kind: ReferenceKind::Trunk,
+            neutral_s: Some([a, b]),
+            rotation_referenced: true,
+            description: format!("head-on-trunk angles relative to the neutral segment {a:.1}–{b:.1} s"),
+        },
+        (Some([a, b]), None) => Reference {
+            kind: ReferenceKind::Neutral,
+            neutral_s: Some([a, b]),
+            rotation_referenced: true,
+            description: format!(
+                "relative to the mean head orientation in the neutral segment {a:.1}–{b:.1} s{}",
+                if nine_d(head_mag) { "" } else { " (6D: rotation may drift slowly with gyroscope bias)" }
+            ),
+        },
+        (None, Some(t)) => {
+            if !(nine_d(head_mag) && nine_d(t)) {
+                return Err(PipelineError::TrunkNeedsReference);
+            }
+            Reference {
+                kind: ReferenceKind::Trunk,
+                neutral_s: None,
+                rotation_referenced: true,
+                description: "head-on-trunk angles (both sensors 9D, headings from the magnetometers), zero = sensor mountings aligned".to_string(),
+            }
+        }
+        (None, None) => Reference {
+            kind: ReferenceKind::Gravity,
+            neutral_s: None,
+            rotation_referenced: false,
+            description: "tilt and flexion against gravity; rotation unreferenced (no neutral segment or trunk sensor)".to_string(),
+        },
+    })
+}
+
+/// Follows the trunk sensor's orientation up to a given time.
+struct TrunkTracker<J: Iterator> {
+    samples: Peekable<J>,
+    orientation: Orientation,
+    current: Option<UnitQuaternion<f64>>,
+}
+
+impl<J, E> TrunkTracker<J>
+where
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    fn advance_to(&mut self, time_s: f64) -> Result<Option<UnitQuaternion<f64>>, E> {
+        while let Some(next) = self.samples.peek() {
+            match next {
+                Ok(s) if s.time_s <= time_s => {
+                    let s = *s;
+                    self.samples.next();
+                    self.current = Some(self.orientation.update(&s));
+                }
+                Ok(_) => break,
+                Err(_) => {
+                    if let Some(Err(e)) = self.samples.next() {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(self.current)
+    }
+}
+
+/// Streams head angles from IMU samples.
+pub struct AngleStream<I, J: Iterator> {
+    head: I,
+    trunk: Option<TrunkTracker<J>>,
+    orientation: Orientation,
+    stage: HeadAngleStage,
+    neutral: Option<[f64; 2]>,
+    mag_disturbed_samples: u64,
+}
+
+impl<I, J, E> AngleStream<I, J>
+where
+    I: Iterator<Item = Result<ImuSample, E>>,
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    pub fn new(head: I, trunk: Option<J>, cfg: &ImuConfig) -> Self {
+        AngleStream {
+            head,
+            trunk: trunk.map(|t| TrunkTracker {
+                samples: t.peekable(),
+                orientation: Orientation::new(cfg.trunk_rate_hz, cfg.use_mag),
+                current: None,
+            }),
+            orientation: Orientation::new(cfg.rate_hz, cfg.use_mag),
+            stage: HeadAngleStage::new(&cfg.mounting, &cfg.trunk_mounting),
+            neutral: cfg.neutral_s,
+            mag_disturbed_samples: 0,
+        }
+    }
+
+    /// Head orientation (before the neutral reference) of the next sample.
+    fn next_orientation(&mut self) -> Option<Result<(f64, UnitQuaternion<f64>), E>> {
+        loop {
+            let s = match self.head.next()? {
+                Ok(s) => s,
+                Err(e) => return Some(Err(e)),
+            };
+            let q = self.orientation.update(&s);
+            if self.orientation.mag_disturbed() {
+                self.mag_disturbed_samples += 1;
+            }
+            let trunk = match &mut self.trunk {
+                Some(t) => match t.advance_to(s.time_s) {
+                    Ok(Some(tq)) => Some(tq),
+                    // No trunk sample yet at this time: skip the head sample.
+                    Ok(None) => continue,
+                    Err(e) => return Some(Err(e)),
+                },
+                None => None,
+            };
+            return Some(Ok((
+                s.time_s,
+                self.stage.head_orientation(&q, trunk.as_ref()),
+            )));
+        }
+    }
+
+    /// Pass one: the mean head orientation over the neutral segment, to reference pass two.
+    /// Consumes the stream up to the end of the segment.
+    pub fn neutral_orientation(mut self) -> Result<UnitQuaternion<f64>, PipelineErrorOr<E>> {
+        let [a, b] = match self.neutral {
+            Some(n) => n,
+            None => return Ok(UnitQuaternion::identity()),
+        };
+        let mut mean = QuatMean::default();
+        while let Some(r) = self.next_orientation() {
+            let (t, q) = r.map_err(PipelineErrorOr::Input)?;
+            if t > b {
+                break;
+            }
+            if t >= a {
+                mean.push(&q);
+            }
+        }
+        mean.mean()
+            .ok_or(PipelineErrorOr::Pipeline(PipelineError::EmptyNeutral(a, b)))
+    }
+
+    /// Reference the angles to a neutral orientation from [`Self::neutral_orientation`].
+    pub fn with_neutral(mut self, neutral: UnitQuaternion<f64>) -> Self {
+        self.stage.set_neutral(neutral);
+        self
+    }
+
+    /// Samples during which the 9D filter rejected a magnetic disturbance.
+    pub fn mag_disturbed_samples(&self) -> u64 {
+        self.mag_disturbed_samples
+    }
+}
+
+/// An input error, or a pipeline error.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineErrorOr<E> {
+    #[error(transparent)]
+    Input(E),
+    #[error(transparent)]
+    Pipeline(PipelineError),
+}
+
+impl<I, J, E> Iterator for AngleStream<I, J>
+where
+    I: Iterator<Item = Result<ImuSample, E>>,
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    type Item = Result<AngleSample, E>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(
+            self.next_orientation()?
+                .map(|(t, q)| self.stage.angles(t, &q)),
+        )
+    }
+}

@@ -1,0 +1,23 @@
+//! Assembles the versioned results document from a recording's description and its analysis.
+
+use crate::analyzer::Analysis;
+use collis_core::results::{Recording, Results, NOTICE, SCHEMA_VERSION};
+
+/// The full results document.
+pub fn assemble(recording: Recording, analysis: Analysis, mut warnings: Vec<String>) -> Results {
+    warnings.extend(analysis.warnings);
+    Results {
+        schema_version: SCHEMA_VERSION.to_string(),
+        generator: concat!("collis ", env!("CARGO_PKG_VERSION")).to_string(),
+        notice: NOTICE.to_string(),
+        recording,
+        posture: analysis.posture,
+        motion: analysis.motion,
+        tremor: analysis.tremor,
+        jerks: analysis.jerks,
+        spasms: analysis.spasms,
+        neutral_hold: analysis.neutral_hold,
+        twstrs: analysis.twstrs,
+        warnings,
+    }
+}

@@ -1,0 +1,239 @@
+//! TWSTRS severity items that a machine can score from measured angles, each with its evidence.
+//!
+//! Scale: Toronto Western Spasmodic Torticollis Rating Scale, severity subscale (Consky & Lang
+//! 1994; Comella 1997), bands as listed in clinical.md. Collis choices, stated in each rule:
+//! - "none" below 5°: published landmark/video head-pose error is 2.8–3.9° MAE (TVST 2016),
+//!   and normal posture varies by a few degrees, so smaller deviations are not scored;
+//! - the posture value scored is the median angle of the recording (neutral segment
+//!   excluded): the head's usual position, robust to brief movements;
+//! - antero/retrocollis has no degree anchors in the scale: mild < ¼, moderate ¼–¾ (≈ ½) and
+//!   severe ≥ ¾ of the normal range, taken as 55° for flexion and 65° for extension (normal
+//!   flexion ≈ 50–60°, extension ≈ 60–70°; clinical.md);
+//! - duration factor (wording reconstructed, bands confirmed): "deviated" = > 5° on any
+//!   referenced axis; "maximal" = ≥ 80 % of the recording's 95th-percentile deviation;
+//!   "often maximal" = maximal in ≥ 50 % of the deviated time; under 5 % of the time deviated
+//!   scores 0 (brief glances and noise).
+
+use collis_core::results::{Evidence, NeutralHold, Posture, Twstrs, TwstrsItem};
+use collis_core::Axis;
+use collis_dsp::Histogram;
+
+pub const NONE_BELOW_DEG: f64 = 5.0;
+const FLEXION_RANGE_DEG: f64 = 55.0;
+const EXTENSION_RANGE_DEG: f64 = 65.0;
+const MAXIMAL_FRACTION_OF_P95: f64 = 0.8;
+const DURATION_NONE_BELOW: f64 = 0.05;
+
+fn ev(figure: &str, value: f64, unit: &str) -> Evidence {
+    Evidence {
+        figure: figure.to_string(),
+        value,
+        unit: unit.to_string(),
+    }
+}
+
+fn posture_evidence(posture: &Posture, axis: Axis) -> Option<(f64, Vec<Evidence>)> {
+    let s = posture.get(axis)?;
+    let name = axis.name();
+    Some((
+        s.median,
+        vec![
+            ev(&format!("posture.{name}_deg.median"), s.median, "deg"),
+            ev(&format!("posture.{name}_deg.p5"), s.p5, "deg"),
+            ev(&format!("posture.{name}_deg.p95"), s.p95, "deg"),
+        ],
+    ))
+}
+
+/// Rotation (torticollis) 0–4: 1–22°, 23–45°, 46–67°, 68–90° (¼, ½, ¾ of 90°).
+pub fn rotation_score(median_deg: f64) -> (u8, &'static str) {
+    match median_deg.abs() {
+        d if d < NONE_BELOW_DEG => (0, "none: |median rotation| < 5°"),
+        d if d < 22.5 => (1, "slight: < ¼ range (5–22°)"),
+        d if d < 45.5 => (2, "mild: ¼–½ range (23–45°)"),
+        d if d < 67.5 => (3, "moderate: ½–¾ range (46–67°)"),
+        _ => (4, "severe: > ¾ range (68–90°)"),
+    }
+}
+
+/// Laterocollis 0–3: 1–15°, 16–35°, > 35°.
+pub fn laterocollis_score(median_deg: f64) -> (u8, &'static str) {
+    match median_deg.abs() {
+        d if d < NONE_BELOW_DEG => (0, "none: |median tilt| < 5°"),
+        d if d < 15.5 => (1, "mild: 5–15°"),
+        d if d < 35.5 => (2, "moderate: 16–35°"),
+        _ => (3, "severe: > 35°"),
+    }
+}
+
+/// Antero/retrocollis 0–3, against ¼ and ¾ of the normal flexion (55°) or extension (65°) range.
+pub fn antero_retrocollis_score(median_deg: f64) -> (u8, String) {
+    let (range, word) = if median_deg >= 0.0 {
+        (FLEXION_RANGE_DEG, "anterocollis")
+    } else {
+        (EXTENSION_RANGE_DEG, "retrocollis")
+    };
+    let d = median_deg.abs();
+    if d < NONE_BELOW_DEG {
+        return (0, "none: |median flexion| < 5°".to_string());
+    }
+    let (score, band) = if d < 0.25 * range {
+        (1, "mild: < ¼")
+    } else if d < 0.75 * range {
+        (2, "moderate: ¼–¾ (≈ ½)")
+    } else {
+        (3, "severe: ≥ ¾")
+    };
+    (
+        score,
+        format!("{word}, {band} of the normal {range:.0}° range"),
+    )
+}
+
+/// Duration factor 0–5 from the share of time deviated and how often the deviation is maximal.
+pub fn duration_score(fraction_deviated: f64, often_maximal: bool) -> u8 {
+    if fraction_deviated < DURATION_NONE_BELOW {
+        return 0;
+    }
+    let band = match fraction_deviated {
+        f if f < 0.25 => 0,
+        f if f < 0.5 => 1,
+        f if f < 0.75 => 2,
+        _ => 3,
+    };
+    band + 1 + u8::from(often_maximal)
+}
+
+/// Time within 10° of neutral (up to 60 s) 0–4: > 60 s, 46–60, 31–45, 16–30, < 15 s.
+pub fn hold_score(first_hold_s: f64) -> u8 {
+    match first_hold_s {
+        s if s >= 60.0 => 0,
+        s if s > 45.0 => 1,
+        s if s > 30.0 => 2,
+        s if s > 15.0 => 3,
+        _ => 4,
+    }
+}
+
+/// Score the items from the posture, the neutral-hold figures and the deviation histogram.
+pub fn score(
+    posture: &Posture,
+    hold: &NeutralHold,
+    deviation: &Histogram,
+    hold_task: bool,
+) -> Twstrs {
+    let rotation = posture_evidence(posture, Axis::Rotation).map(|(m, evidence)| {
+        let (score, rule) = rotation_score(m);
+        TwstrsItem {
+            score,
+            max: 4,
+            rule: rule.to_string(),
+            evidence,
+        }
+    });
+    let laterocollis = posture_evidence(posture, Axis::Tilt).map(|(m, evidence)| {
+        let (score, rule) = laterocollis_score(m);
+        TwstrsItem {
+            score,
+            max: 3,
+            rule: format!("{rule} (shoulder elevation not included)"),
+            evidence,
+        }
+    });
+    let antero_retrocollis = posture_evidence(posture, Axis::Flexion).map(|(m, evidence)| {
+        let (score, rule) = antero_retrocollis_score(m);
+        TwstrsItem {
+            score,
+            max: 3,
+            rule,
+            evidence,
+        }
+    });
+    let duration_factor = (deviation.count() > 0).then(|| {
+        let n = deviation.count() as f64;
+        let deviated = deviation.count_at_least(NONE_BELOW_DEG) as f64;
+        let p95 = deviation.quantile(0.95).unwrap_or(0.0);
+        let maximal_level = (MAXIMAL_FRACTION_OF_P95 * p95).max(NONE_BELOW_DEG);
+        let maximal = deviation.count_at_least(maximal_level) as f64;
+        let fraction = deviated / n;
+        let maximal_share = if deviated > 0.0 { maximal / deviated } else { 0.0 };
+        let often_maximal = maximal_share >= 0.5;
+        TwstrsItem {
+            score: duration_score(fraction, often_maximal),
+            max: 5,
+            rule: format!(
+                "deviated (> 5°) {:.0} % of the time, {} maximal (≥ {:.1}°, 80 % of p95) in {:.0} % of that",
+                100.0 * fraction,
+                if often_maximal { "often" } else { "mostly not" },
+                maximal_level,
+                100.0 * maximal_share
+            ),
+            evidence: vec![
+                ev("fraction_deviated_5deg", fraction, "1"),
+                ev("deviation_p95", p95, "deg"),
+                ev("maximal_share_of_deviated", maximal_share, "1"),
+            ],
+        }
+    });
+    let hold_within_10deg = hold_task.then(|| TwstrsItem {
+        score: hold_score(hold.first_hold_s),
+        max: 4,
+        rule: "time within 10° of neutral before first leaving it, up to 60 s".to_string(),
+        evidence: vec![
+            ev("neutral_hold.first_hold_s", hold.first_hold_s, "s"),
+            ev("neutral_hold.longest_hold_s", hold.longest_hold_s, "s"),
+        ],
+    });
+    let items = [
+        &rotation,
+        &laterocollis,
+        &antero_retrocollis,
+        &hold_within_10deg,
+    ];
+    let mut subtotal: u8 = items
+        .iter()
+        .filter_map(|i| i.as_ref().map(|i| i.score))
+        .sum();
+    let mut max: u8 = items.iter().filter_map(|i| i.as_ref().map(|i| i.max)).sum();
+    if let Some(d) = &duration_factor {
+        subtotal += 2 * d.score;
+        max += 2 * d.max;
+    }
+    Twstrs {
+        rotation,
+        laterocollis,
+        antero_retrocollis,
+        duration_factor,
+        hold_within_10deg,
+        machine_subtotal: subtotal,
+        machine_subtotal_max: max,
+        note: "Machine-scored TWSTRS severity items (Consky & Lang 1994); the clinician scores the rest (shifts, shoulder elevation, sensory trick, range of motion). Duration factor counts ×2.".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors() {
+        assert_eq!(rotation_score(3.0).0, 0);
+        assert_eq!(rotation_score(-22.0).0, 1);
+        assert_eq!(rotation_score(30.0).0, 2);
+        assert_eq!(rotation_score(-50.0).0, 3);
+        assert_eq!(rotation_score(80.0).0, 4);
+        assert_eq!(laterocollis_score(15.0).0, 1);
+        assert_eq!(laterocollis_score(-16.0).0, 2);
+        assert_eq!(laterocollis_score(40.0).0, 3);
+        assert_eq!(antero_retrocollis_score(10.0).0, 1);
+        assert_eq!(antero_retrocollis_score(30.0).0, 2);
+        assert_eq!(antero_retrocollis_score(-50.0).0, 3);
+        assert_eq!(duration_score(0.02, true), 0);
+        assert_eq!(duration_score(0.1, false), 1);
+        assert_eq!(duration_score(0.6, true), 4);
+        assert_eq!(duration_score(1.0, true), 5);
+        assert_eq!(hold_score(60.0), 0);
+        assert_eq!(hold_score(50.0), 1);
+        assert_eq!(hold_score(10.0), 4);
+    }
+}
