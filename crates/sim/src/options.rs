@@ -1,0 +1,84 @@
+//! Simulation options: which profile and seed, the recording's length and rate, the sensors
+//! and their placement, and the error model switches.
+
+use crate::Profile;
+use collis_core::Mounting;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimOptions {
+    pub profile: Profile,
+    pub seed: u64,
+    /// Recording length, seconds.
+    pub duration_s: f64,
+    /// Sample rate, Hz.
+    pub rate_hz: f64,
+    /// Head sensor mounting.
+    pub mounting: Mounting,
+    /// Whether samples carry magnetometer readings.
+    pub with_mag: bool,
+    /// Length of the neutral segment at the start, seconds (the transition follows).
+    pub neutral_s: f64,
+    /// Whether to simulate a second sensor on the sternum.
+    pub trunk_sensor: bool,
+    /// Trunk sensor mounting (directions in the trunk frame: x forward, y left, z up).
+    pub trunk_mounting: Mounting,
+    /// Whether the trunk sways (head-in-earth then differs from head-on-trunk).
+    pub trunk_sway: bool,
+    /// Multiplies every sensor error (0 = ideal sensors).
+    pub noise_scale: f64,
+    /// Adds a 10-s, 15-µT magnetic disturbance in the middle of the pattern.
+    pub mag_disturbance: bool,
+    /// Head sensor position from the neck pivot, head frame, metres.
+    pub head_lever_m: [f64; 3],
+    /// Trunk sensor position from the neck pivot, trunk frame, metres.
+    pub trunk_lever_m: [f64; 3],
+}
+
+impl SimOptions {
+    /// Default options for `profile` and `seed`.
+    pub fn new(profile: Profile, seed: u64) -> Self {
+        SimOptions {
+            profile,
+            seed,
+            ..Default::default()
+        }
+    }
+
+    /// Number of samples in the recording.
+    ///
+    /// # Panics
+    /// If the rate is not positive or the duration not finite.
+    pub fn sample_count(&self) -> usize {
+        assert!(
+            self.rate_hz > 0.0 && self.duration_s.is_finite(),
+            "rate_hz must be positive and duration_s finite"
+        );
+        (self.duration_s * self.rate_hz).round().max(0.0) as usize
+    }
+
+    /// Time of sample `k`, seconds.
+    pub fn sample_time(&self, k: usize) -> f64 {
+        k as f64 / self.rate_hz
+    }
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            profile: Profile::TorticollisTremor,
+            seed: 1,
+            duration_s: 120.0,
+            rate_hz: 100.0,
+            mounting: Mounting::default(),
+            with_mag: true,
+            neutral_s: 8.0,
+            trunk_sensor: false,
+            trunk_mounting: Mounting::default(),
+            trunk_sway: true,
+            noise_scale: 1.0,
+            mag_disturbance: false,
+            head_lever_m: [0.03, 0.0, 0.18],
+            trunk_lever_m: [0.10, 0.0, -0.15],
+        }
+    }
+}
