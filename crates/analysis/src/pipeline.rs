@@ -4,12 +4,12 @@
 //! aligned to the head stream by time (the latest trunk sample at or before each head sample);
 //! every trunk sample still goes through its own orientation filter.
 
+use crate::analyzer::{Analysis, AnalysisConfig, Analyzer};
 use crate::head_angles::{HeadAngleStage, QuatMean};
-use crate::orientation::Orientation;
-use collis_core::results::{Reference, ReferenceKind};
+use crate::orientation::{BiasRegression, Orientation};
+use collis_core::results::{Reference, ReferenceKind, Task};
 use collis_core::{AngleSample, ImuSample, Mounting};
 use nalgebra::UnitQuaternion;
-use std::iter::Peekable;
 
 /// How the head (and trunk) sensors are read and referenced.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,8 +77,9 @@ pub fn reference(
 }
 
 /// Follows the trunk sensor's orientation up to a given time.
-struct TrunkTracker<J: Iterator> {
-    samples: Peekable<J>,
+struct TrunkTracker<J> {
+    samples: J,
+    pending: Option<ImuSample>,
     orientation: Orientation,
     current: Option<UnitQuaternion<f64>>,
 }
@@ -88,27 +89,26 @@ where
     J: Iterator<Item = Result<ImuSample, E>>,
 {
     fn advance_to(&mut self, time_s: f64) -> Result<Option<UnitQuaternion<f64>>, E> {
-        while let Some(next) = self.samples.peek() {
-            match next {
-                Ok(s) if s.time_s <= time_s => {
-                    let s = *s;
-                    self.samples.next();
-                    self.current = Some(self.orientation.update(&s));
-                }
-                Ok(_) => break,
-                Err(_) => {
-                    if let Some(Err(e)) = self.samples.next() {
-                        return Err(e);
-                    }
-                }
+        loop {
+            let s = match self.pending.take() {
+                Some(s) => s,
+                None => match self.samples.next() {
+                    Some(r) => r?,
+                    None => break,
+                },
+            };
+            if s.time_s > time_s {
+                self.pending = Some(s);
+                break;
             }
+            self.current = Some(self.orientation.update(&s));
         }
         Ok(self.current)
     }
 }
 
 /// Streams head angles from IMU samples.
-pub struct AngleStream<I, J: Iterator> {
+pub struct AngleStream<I, J> {
     head: I,
     trunk: Option<TrunkTracker<J>>,
     orientation: Orientation,
@@ -126,7 +126,8 @@ where
         AngleStream {
             head,
             trunk: trunk.map(|t| TrunkTracker {
-                samples: t.peekable(),
+                samples: t,
+                pending: None,
                 orientation: Orientation::new(cfg.trunk_rate_hz, cfg.use_mag),
                 current: None,
             }),
@@ -185,6 +186,50 @@ where
             .ok_or(PipelineErrorOr::Pipeline(PipelineError::EmptyNeutral(a, b)))
     }
 
+    /// Pass zero: the gyroscope biases of the head (and trunk) sensor over the neutral
+    /// segment, where the head is held still. Consumes the stream up to the segment's end.
+    pub fn neutral_bias(mut self) -> Result<GyroBias, E> {
+        let Some([a, b]) = self.neutral else {
+            return Ok(GyroBias::default());
+        };
+        let (mut head, mut trunk) = (BiasRegression::default(), BiasRegression::default());
+        for s in self.head.by_ref() {
+            let s = s?;
+            if s.time_s > b {
+                break;
+            }
+            if s.time_s >= a {
+                head.push(&s);
+            }
+        }
+        if let Some(t) = &mut self.trunk {
+            for s in t.samples.by_ref() {
+                let s = s?;
+                if s.time_s > b {
+                    break;
+                }
+                if s.time_s >= a {
+                    trunk.push(&s);
+                }
+            }
+        }
+        Ok(GyroBias {
+            head: head.bias(),
+            trunk: trunk.bias(),
+        })
+    }
+
+    /// Start the orientation filters from these gyroscope biases (and keep them).
+    pub fn with_gyro_bias(mut self, bias: &GyroBias, cfg: &ImuConfig) -> Self {
+        if let Some(b) = bias.head {
+            self.orientation = Orientation::with_gyro_bias(cfg.rate_hz, cfg.use_mag, b);
+        }
+        if let (Some(t), Some(b)) = (&mut self.trunk, bias.trunk) {
+            t.orientation = Orientation::with_gyro_bias(cfg.trunk_rate_hz, cfg.use_mag, b);
+        }
+        self
+    }
+
     /// Reference the angles to a neutral orientation from [`Self::neutral_orientation`].
     pub fn with_neutral(mut self, neutral: UnitQuaternion<f64>) -> Self {
         self.stage.set_neutral(neutral);
@@ -195,6 +240,103 @@ where
     pub fn mag_disturbed_samples(&self) -> u64 {
         self.mag_disturbed_samples
     }
+
+    /// Give back the inputs (e.g. to read their import reports).
+    pub fn into_inputs(self) -> (I, Option<J>) {
+        (self.head, self.trunk.map(|t| t.samples))
+    }
+}
+
+/// Gyroscope biases (rad/s, sensor frames) estimated over the neutral segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GyroBias {
+    pub head: Option<[f64; 3]>,
+    pub trunk: Option<[f64; 3]>,
+}
+
+/// What a run over a recording saw, with its inputs given back.
+pub struct Run<I, J> {
+    pub head: I,
+    pub trunk: Option<J>,
+    pub samples: u64,
+    pub first_s: f64,
+    pub last_s: f64,
+    pub mag_disturbed_samples: u64,
+}
+
+/// Stream the head angles of a recording through `sink`. With a neutral segment, two short
+/// passes over it come first: the gyroscope bias while the head is still, then the neutral
+/// orientation (with that bias); the full pass then starts from the same bias, so its
+/// orientation in the segment is exactly the one the reference was taken from. `open` gives fresh inputs
+/// for each pass (reopening a file, or iterating a buffer again).
+pub fn run_angles<I, J, E>(
+    mut open: impl FnMut() -> Result<(I, Option<J>), E>,
+    cfg: &ImuConfig,
+    mut sink: impl FnMut(&AngleSample) -> Result<(), E>,
+) -> Result<Run<I, J>, PipelineErrorOr<E>>
+where
+    I: Iterator<Item = Result<ImuSample, E>>,
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    let mut stream = match cfg.neutral_s {
+        Some(_) => {
+            let mut fresh = || -> Result<AngleStream<I, J>, PipelineErrorOr<E>> {
+                let (h, t) = open().map_err(PipelineErrorOr::Input)?;
+                Ok(AngleStream::new(h, t, cfg))
+            };
+            let bias = fresh()?.neutral_bias().map_err(PipelineErrorOr::Input)?;
+            let neutral = fresh()?.with_gyro_bias(&bias, cfg).neutral_orientation()?;
+            fresh()?.with_gyro_bias(&bias, cfg).with_neutral(neutral)
+        }
+        None => {
+            let (h, t) = open().map_err(PipelineErrorOr::Input)?;
+            AngleStream::new(h, t, cfg)
+        }
+    };
+    let (mut samples, mut first_s, mut last_s) = (0u64, f64::NAN, f64::NAN);
+    for s in stream.by_ref() {
+        let s = s.map_err(PipelineErrorOr::Input)?;
+        if samples == 0 {
+            first_s = s.time_s;
+        }
+        last_s = s.time_s;
+        samples += 1;
+        sink(&s).map_err(PipelineErrorOr::Input)?;
+    }
+    let mag_disturbed_samples = stream.mag_disturbed_samples();
+    let (head, trunk) = stream.into_inputs();
+    Ok(Run {
+        head,
+        trunk,
+        samples,
+        first_s,
+        last_s,
+        mag_disturbed_samples,
+    })
+}
+
+/// Analyse a recording: [`run_angles`] into an [`Analyzer`] configured for this reference.
+pub fn analyze<I, J, E>(
+    open: impl FnMut() -> Result<(I, Option<J>), E>,
+    cfg: &ImuConfig,
+    reference: &Reference,
+    task: Task,
+) -> Result<(Analysis, Run<I, J>), PipelineErrorOr<E>>
+where
+    I: Iterator<Item = Result<ImuSample, E>>,
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    let mut analyzer = Analyzer::new(AnalysisConfig {
+        rate_hz: cfg.rate_hz,
+        rotation_referenced: reference.rotation_referenced,
+        exclude_s: cfg.neutral_s,
+        task,
+    });
+    let run = run_angles(open, cfg, |s| {
+        analyzer.push(s);
+        Ok(())
+    })?;
+    Ok((analyzer.snapshot(), run))
 }
 
 /// An input error, or a pipeline error.
