@@ -42,6 +42,7 @@ pub struct Analyzer {
     cfg: AnalysisConfig,
     max_step_s: f64,
     prev: Option<AngleSample>,
+    resumed: bool,
     gaps: u64,
     dist: AngleDistribution,
     velocity: VelocityAcc,
@@ -58,6 +59,7 @@ impl Analyzer {
             cfg,
             max_step_s: 3.0 / cfg.rate_hz,
             prev: None,
+            resumed: false,
             gaps: 0,
             dist: AngleDistribution::new(referenced),
             velocity: VelocityAcc::default(),
@@ -75,8 +77,14 @@ impl Analyzer {
     /// Feed one sample. Samples without a valid angle (confidence 0, NaN) are gaps.
     #[inline]
     pub fn push(&mut self, s: &AngleSample) {
+        if self.excluded(s.time_s) {
+            // Leaving the reference segment restarts the filters but is not a gap.
+            self.prev = None;
+            self.resumed = true;
+            return;
+        }
         let valid = s.confidence > 0.0 && s.angles_deg.iter().all(|a| a.is_finite());
-        if !valid || self.excluded(s.time_s) {
+        if !valid {
             self.prev = None;
             return;
         }
@@ -92,9 +100,10 @@ impl Analyzer {
                 self.jerks.push(s.time_s, a, &v);
             }
             None => {
-                if self.dist.count() > 0 {
+                if self.dist.count() > 0 && !self.resumed {
                     self.gaps += 1;
                 }
+                self.resumed = false;
                 self.tremor.restart();
                 self.jerks.restart();
                 self.spasms.restart();

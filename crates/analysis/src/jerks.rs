@@ -8,8 +8,10 @@
 //! - the event runs from the last sample below a quarter of the trigger level before it to the
 //!   last sample above that level, bridging dips shorter than 60 ms (the out-and-back
 //!   excursion stops for an instant at its turning point);
-//! - it is a jerk if it lasts ≤ 400 ms and moves the head ≥ 1.5° from where it was at onset.
-//!   Longer events are voluntary movements, tremor or spasms, not jerks.
+//! - it is a jerk if it lasts ≤ 400 ms, moves the head ≥ 1.5° from where it was at onset and
+//!   comes back at least halfway by its end (an excursion, not a move to a new position:
+//!   half a cycle of voluntary nodding is brief too, but does not come back). Longer events
+//!   are voluntary movements, tremor or spasms, not jerks.
 //!
 //! Thresholds are Collis defaults chosen against simulated jerks, tremor and voluntary turns
 //! (the literature gives durations, not speed thresholds).
@@ -24,6 +26,7 @@ const LOW_FRACTION: f64 = 0.25;
 const BRIDGE_S: f64 = 0.06;
 const MAX_DURATION_S: f64 = 0.4;
 const MIN_AMPLITUDE_DEG: f64 = 1.5;
+const MAX_RESIDUAL_FRACTION: f64 = 0.5;
 const RMS_TAU_S: f64 = 2.0;
 const LOOKBACK_S: f64 = 0.5;
 const WARMUP_S: f64 = 2.0;
@@ -40,6 +43,8 @@ struct Active {
     baseline: [f64; 3],
     low_dps: f64,
     last_above_s: f64,
+    /// Offset from the onset posture at the last sample above the low level.
+    residual: [f64; 3],
     peak_dps: f64,
     excursion: [f64; 3],
 }
@@ -102,6 +107,7 @@ impl JerkDetector {
         } else if let Some(ev) = &mut self.active {
             if speed > ev.low_dps {
                 ev.last_above_s = time_s;
+                ev.residual = std::array::from_fn(|i| angles[i] - ev.baseline[i]);
             }
             ev.peak_dps = ev.peak_dps.max(speed);
             for ((ex, a), b) in ev.excursion.iter_mut().zip(angles).zip(ev.baseline) {
@@ -133,6 +139,7 @@ impl JerkDetector {
                 baseline: onset.angles,
                 low_dps,
                 last_above_s: time_s,
+                residual: std::array::from_fn(|i| angles[i] - onset.angles[i]),
                 peak_dps: speed,
                 excursion: std::array::from_fn(|i| angles[i] - onset.angles[i]),
             });
@@ -159,7 +166,8 @@ impl JerkDetector {
             .enumerate()
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
             .unwrap_or((0, 0.0));
-        if duration_s <= MAX_DURATION_S && amplitude_deg.abs() >= MIN_AMPLITUDE_DEG {
+        let came_back = ev.residual[i].abs() <= MAX_RESIDUAL_FRACTION * amplitude_deg.abs();
+        if duration_s <= MAX_DURATION_S && amplitude_deg.abs() >= MIN_AMPLITUDE_DEG && came_back {
             self.events.push(JerkEvent {
                 time_s: ev.onset_s,
                 duration_s,
@@ -181,8 +189,9 @@ impl JerkDetector {
             },
             events: self.events.clone(),
             criterion: format!(
-                "angular speed above max({SPEED_FLOOR_DPS} °/s, {SPEED_RMS_FACTOR} × running RMS speed), lasting ≤ {:.0} ms, excursion ≥ {MIN_AMPLITUDE_DEG}°",
-                MAX_DURATION_S * 1000.0
+                "angular speed above max({SPEED_FLOOR_DPS} °/s, {SPEED_RMS_FACTOR} × running RMS speed), lasting ≤ {:.0} ms, excursion ≥ {MIN_AMPLITUDE_DEG}° that comes back at least {:.0} %",
+                MAX_DURATION_S * 1000.0,
+                (1.0 - MAX_RESIDUAL_FRACTION) * 100.0
             ),
         }
     }
@@ -229,6 +238,21 @@ mod tests {
             assert!((e.amplitude_deg + 8.0).abs() < 0.2);
             assert_eq!(e.axis, Axis::Rotation);
         }
+    }
+
+    #[test]
+    fn nodding_half_cycles_are_not_jerks() {
+        // Nodding at 0.8 Hz, ±10°, sharpened: brief fast half-cycles that do not come back.
+        let r = run(100.0, 40.0, |t| {
+            let s = (2.0 * PI * 0.8 * t).sin();
+            let nod = if (20.0..30.0).contains(&t) {
+                10.0 * s.signum() * s.abs().powf(0.3)
+            } else {
+                0.0
+            };
+            [0.0, 0.0, nod]
+        });
+        assert_eq!(r.count, 0, "{:?}", r.events);
     }
 
     #[test]

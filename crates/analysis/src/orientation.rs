@@ -108,22 +108,33 @@ impl Orientation {
         UnitQuaternion::new_normalize(Quaternion::new(q.0, q.1, q.2, q.3))
     }
 
-    /// A filter that starts from a known gyroscope bias (rad/s, sensor frame), e.g. from
-    /// [`BiasRegression`] over a still segment, and keeps it: VQF's own bias estimators are
-    /// switched off. On head recordings both mislead: rest detection (angular rate < 2 °/s)
-    /// takes slow postural sway for rest and absorbs the sway into the bias, and the
-    /// motion estimator is driven by the lever-arm accelerations of tremor and jerks. On
-    /// simulated recordings with a neutral segment this cut the median rotation error from
-    /// 6–60° to about 1° (6D) (`cargo run -- validate`).
-    pub fn with_gyro_bias(rate_hz: f64, use_mag: bool, bias_rad_s: [f64; 3]) -> Self {
-        let params = vqf_rs::Params {
-            motion_bias_est_enabled: false,
-            rest_bias_est_enabled: false,
+    /// A filter tuned for head recordings (the angle pipeline); [`Orientation::new`] keeps
+    /// VQF's published defaults (used by `collis orient` and the BROAD benchmark).
+    ///
+    /// - VQF trusts a magnetic field only after seeing it while the sensor turns faster than
+    ///   20 °/s; a patient holding a dystonic posture may never do so, and 9D silently stays
+    ///   6D. Here a field that stays consistent for 5 s is accepted whatever the motion.
+    /// - With a known gyroscope bias (rad/s, sensor frame; e.g. from [`BiasRegression`] over
+    ///   a still neutral segment) VQF's own bias estimators are switched off and the bias is
+    ///   kept. On head recordings both mislead: rest detection (angular rate < 2 °/s) takes
+    ///   slow postural sway for rest and absorbs the sway into the bias, and the motion
+    ///   estimator is driven by the lever-arm accelerations of tremor and jerks. On simulated
+    ///   recordings this cut the median rotation error from 6–60° to about 1° in 6D
+    ///   (`collis validate`).
+    pub fn for_head(rate_hz: f64, use_mag: bool, bias_rad_s: Option<[f64; 3]>) -> Self {
+        let mut params = vqf_rs::Params {
+            mag_new_min_gyr: 0.0,
             ..Default::default()
         };
+        if bias_rad_s.is_some() {
+            params.motion_bias_est_enabled = false;
+            params.rest_bias_est_enabled = false;
+        }
         let dt_nominal = 1.0 / rate_hz;
         let mut vqf = VQF::new(dt_nominal, None, None, Some(params));
-        vqf.set_bias_estimate(bias_rad_s, Some(BIAS_SIGMA_DPS));
+        if let Some(b) = bias_rad_s {
+            vqf.set_bias_estimate(b, Some(BIAS_SIGMA_DPS));
+        }
         Orientation {
             vqf,
             use_mag,

@@ -128,10 +128,10 @@ where
             trunk: trunk.map(|t| TrunkTracker {
                 samples: t,
                 pending: None,
-                orientation: Orientation::new(cfg.trunk_rate_hz, cfg.use_mag),
+                orientation: Orientation::for_head(cfg.trunk_rate_hz, cfg.use_mag, None),
                 current: None,
             }),
-            orientation: Orientation::new(cfg.rate_hz, cfg.use_mag),
+            orientation: Orientation::for_head(cfg.rate_hz, cfg.use_mag, None),
             stage: HeadAngleStage::new(&cfg.mounting, &cfg.trunk_mounting),
             neutral: cfg.neutral_s,
             mag_disturbed_samples: 0,
@@ -221,11 +221,9 @@ where
 
     /// Start the orientation filters from these gyroscope biases (and keep them).
     pub fn with_gyro_bias(mut self, bias: &GyroBias, cfg: &ImuConfig) -> Self {
-        if let Some(b) = bias.head {
-            self.orientation = Orientation::with_gyro_bias(cfg.rate_hz, cfg.use_mag, b);
-        }
-        if let (Some(t), Some(b)) = (&mut self.trunk, bias.trunk) {
-            t.orientation = Orientation::with_gyro_bias(cfg.trunk_rate_hz, cfg.use_mag, b);
+        self.orientation = Orientation::for_head(cfg.rate_hz, cfg.use_mag, bias.head);
+        if let Some(t) = &mut self.trunk {
+            t.orientation = Orientation::for_head(cfg.trunk_rate_hz, cfg.use_mag, bias.trunk);
         }
         self
     }
