@@ -1,0 +1,37 @@
+//! `collis angles IN -o OUT.csv`: time_s,rotation_deg,tilt_deg,flexion_deg per sample.
+//! Rotation is left empty when it has no reference.
+
+use crate::args::AngleArgs;
+use crate::run::AngleSource;
+use anyhow::{Context, Result};
+use clap::Args;
+use collis_io::AngleCsvWriter;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct AnglesArgs {
+    pub input: PathBuf,
+    /// Output CSV.
+    #[arg(short, long, value_name = "OUT.csv")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub angles: AngleArgs,
+}
+
+pub fn run(a: &AnglesArgs) -> Result<()> {
+    let src = AngleSource::open(&a.input, &a.angles)?;
+    let referenced = src.reference.rotation_referenced;
+    let mut out = AngleCsvWriter::new(&a.output)
+        .with_context(|| format!("creating {}", a.output.display()))?;
+    let warnings = src.for_each(|s| {
+        let [r, t, f] = s.angles_deg;
+        out.write(s.time_s, referenced.then_some(r), t, f)?;
+        Ok(())
+    })?;
+    out.finish()?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!("{} ({})", a.output.display(), src.reference.description);
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! One module per subcommand.
+
+pub mod analyze;
+pub mod angles;
+pub mod demo;
+pub mod orient;
+pub mod simulate;
+pub mod speed;
+pub mod validate;

@@ -1,0 +1,137 @@
+//! `collis speed`: wall time and peak memory of `collis analyze` on hours of 100 Hz 9-axis
+//! CSV, against the Python pipeline a researcher would write (pandas → official VQF C++ 6D →
+//! Welch; shared/data/README.md: 1 h 2.61 s / 312 MiB, 8 h 6.44 s / 1,387 MiB on this kind of
+//! machine). Each analysis runs in a child process so its peak memory is its own.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use collis_io::ImuCsvWriter;
+use collis_sim::{stream, Profile, SimOptions};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Python reference figures per hours of data: (seconds, MiB).
+const PYTHON_REFERENCE: [(u32, f64, f64); 2] = [(1, 2.61, 312.0), (8, 6.44, 1387.0)];
+const REQUIRED_SPEEDUP: f64 = 20.0;
+
+#[derive(Args)]
+pub struct SpeedArgs {
+    /// Recording lengths to time, in hours (comma-separated).
+    #[arg(long, default_value = "1", value_delimiter = ',')]
+    pub hours: Vec<u32>,
+    /// Timed runs per length (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Folder for the generated recordings (kept, reused when present).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Write the table into this README between `<!-- speed:start/end -->` markers.
+    #[arg(long, value_name = "README.md")]
+    pub readme: Option<PathBuf>,
+}
+
+fn generate(path: &Path, hours: u32) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    eprintln!(
+        "generating {} ({hours} h of 100 Hz 9-axis data)…",
+        path.display()
+    );
+    let opts = SimOptions {
+        duration_s: f64::from(hours) * 3600.0,
+        ..SimOptions::new(Profile::TorticollisTremor, 7)
+    };
+    let tmp = path.with_extension("partial");
+    let mut w = ImuCsvWriter::new(&tmp, true)?;
+    for s in stream(&opts) {
+        w.write(&s)?;
+    }
+    w.finish()?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Peak resident memory of the largest child process so far, MiB.
+fn children_peak_mib() -> f64 {
+    // SAFETY: getrusage fills the struct we pass; RUSAGE_CHILDREN is a valid selector.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Median wall time of `collis analyze` (seconds) and the peak memory (MiB).
+fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(f64, f64)> {
+    let exe = std::env::current_exe()?;
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let status = Command::new(&exe)
+            .arg("analyze")
+            .arg(path)
+            .args(["--neutral", "0.5:7.5", "--json", "/dev/null", "--quiet"])
+            .args(extra)
+            .status()
+            .context("running collis analyze")?;
+        times.push(start.elapsed().as_secs_f64());
+        anyhow::ensure!(
+            status.success(),
+            "collis analyze failed on {}",
+            path.display()
+        );
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[times.len() / 2], children_peak_mib()))
+}
+
+pub fn run(a: &SpeedArgs) -> Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build; time the release build (cargo run --release -- speed)"
+        );
+    }
+    let dir = a
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("collis-speed"));
+    std::fs::create_dir_all(&dir)?;
+    let mut md = String::new();
+    let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up (6D / 9D) | ≥ {REQUIRED_SPEEDUP}× |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    let mut ok_all = true;
+    for &hours in &a.hours {
+        let path = dir.join(format!("speed-{hours}h.csv"));
+        generate(&path, hours)?;
+        let size_mb = std::fs::metadata(&path)?.len() as f64 / 1e6;
+        let (t9, _) = time_analyze(&path, &[], a.runs)?;
+        let (t6, mem) = time_analyze(&path, &["--no-mag"], a.runs)?;
+        let reference = PYTHON_REFERENCE.iter().find(|r| r.0 == hours);
+        let (ref_text, speed_text, ok) = match reference {
+            Some(&(_, secs, mib)) => {
+                let ok = secs / t6 >= REQUIRED_SPEEDUP;
+                ok_all &= ok;
+                (
+                    format!("{secs:.2} s, {mib:.0} MiB"),
+                    format!("{:.0}× / {:.0}×", secs / t6, secs / t9),
+                    if ok { "✓" } else { "✗" },
+                )
+            }
+            None => ("—".to_string(), "—".to_string(), ""),
+        };
+        let _ = writeln!(
+            md,
+            "| {hours} h ({} rows, {size_mb:.0} MB) | {t9:.3} s | {t6:.3} s | {mem:.0} MiB | {ref_text} | {speed_text} | {ok} |",
+            hours * 360_000
+        );
+    }
+    println!("{md}");
+    if let Some(readme) = &a.readme {
+        crate::readme::replace_section(readme, "speed", &md)?;
+    }
+    if !ok_all {
+        eprintln!("speed: below the required {REQUIRED_SPEEDUP}× speed-up");
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! `collis validate`: accuracy against truth. Always on simulated recordings with known
+//! angles, tremor and jerks; on the real third-party recordings in `../shared/data` when that
+//! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log).
+//! Prints Markdown tables, can write them into README.md, and fails when an acceptance
+//! figure is missed.
+
+mod broad;
+mod headset;
+mod synthetic;
+
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Folder with the real recordings (skipped when missing).
+    #[arg(long, default_value = "../shared/data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Seeds per profile, mounting and sensor set in the synthetic part.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u64,
+    /// Write the tables into this README between `<!-- validation:start/end -->` markers.
+    #[arg(long, value_name = "README.md")]
+    pub readme: Option<PathBuf>,
+}
+
+/// One section of the validation: its Markdown and whether it met its acceptance figures.
+pub struct Section {
+    pub markdown: String,
+    pub passed: bool,
+}
+
+pub fn run(a: &ValidateArgs) -> Result<()> {
+    let mut sections = vec![synthetic::run(a.seeds)?];
+    if a.data.is_dir() {
+        sections.push(broad::run(&a.data.join("broad"))?);
+        sections.push(headset::run(&a.data)?);
+    } else {
+        eprintln!(
+            "{} not found: real-data validation skipped",
+            a.data.display()
+        );
+    }
+    let markdown: Vec<&str> = sections.iter().map(|s| s.markdown.as_str()).collect();
+    let markdown = markdown.join("\n");
+    println!("{markdown}");
+    if let Some(readme) = &a.readme {
+        crate::readme::replace_section(readme, "validation", &markdown)?;
+    }
+    if sections.iter().all(|s| s.passed) {
+        println!("validation: all acceptance figures met");
+        Ok(())
+    } else {
+        anyhow::bail!("validation: some acceptance figures were missed (✗ above)")
+    }
+}
+
+/// ✓ or ✗.
+pub fn mark(ok: bool) -> &'static str {
+    if ok {
+        "✓"
+    } else {
+        "✗"
+    }
+}
