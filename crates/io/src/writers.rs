@@ -1,0 +1,171 @@
+//! Streaming CSV writers for Collis outputs: IMU samples (the Collis IMU CSV, read back by
+//! [`crate::open_imu`]), orientation quaternions and clinical head angles. Rows are formatted
+//! with `write!` straight into a 256 KiB `BufWriter` (no `String` per row): time with 6
+//! decimals, sensor values and quaternions with 9, degrees with 4.
+
+use crate::delimited::COLLIS_COLUMNS;
+use crate::error::WriteError;
+use collis_core::ImuSample;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+const BUF_SIZE: usize = 256 * 1024;
+
+/// A CSV file being written.
+struct CsvOut {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl CsvOut {
+    fn create(path: &Path, header: &str) -> Result<Self, WriteError> {
+        let file = File::create(path).map_err(|e| WriteError::new(path, e))?;
+        let mut out = CsvOut {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(BUF_SIZE, file),
+        };
+        let r = writeln!(out.out, "{header}");
+        out.check(r)?;
+        Ok(out)
+    }
+
+    fn check(&self, r: io::Result<()>) -> Result<(), WriteError> {
+        r.map_err(|e| WriteError::new(&self.path, e))
+    }
+
+    fn finish(mut self) -> Result<(), WriteError> {
+        let r = self.out.flush();
+        self.check(r)?;
+        let r = self.out.get_ref().sync_all();
+        self.check(r)
+    }
+}
+
+/// Writes the Collis IMU CSV: `time_s,gyr_x,gyr_y,gyr_z,acc_x,acc_y,acc_z[,mag_x,mag_y,mag_z]`.
+pub struct ImuCsvWriter {
+    csv: CsvOut,
+    has_mag: bool,
+}
+
+impl ImuCsvWriter {
+    /// With `has_mag`, samples without a magnetometer value get empty magnetometer fields.
+    pub fn new(path: &Path, has_mag: bool) -> Result<Self, WriteError> {
+        let n = if has_mag { 10 } else { 7 };
+        let csv = CsvOut::create(path, &COLLIS_COLUMNS[..n].join(","))?;
+        Ok(ImuCsvWriter { csv, has_mag })
+    }
+
+    pub fn write(&mut self, s: &ImuSample) -> Result<(), WriteError> {
+        let [gx, gy, gz] = s.gyr_rad_s;
+        let [ax, ay, az] = s.acc_m_s2;
+        let out = &mut self.csv.out;
+        let mut r = write!(
+            out,
+            "{:.6},{gx:.9},{gy:.9},{gz:.9},{ax:.9},{ay:.9},{az:.9}",
+            s.time_s
+        );
+        if self.has_mag {
+            r = r.and_then(|()| match s.mag {
+                Some([mx, my, mz]) => write!(out, ",{mx:.9},{my:.9},{mz:.9}"),
+                None => out.write_all(b",,,"),
+            });
+        }
+        let r = r.and_then(|()| out.write_all(b"\n"));
+        self.csv.check(r)
+    }
+
+    /// Flushes and syncs the file.
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.csv.finish()
+    }
+}
+
+/// Writes orientation quaternions: `time_s,qw,qx,qy,qz`.
+pub struct OrientationCsvWriter {
+    csv: CsvOut,
+}
+
+impl OrientationCsvWriter {
+    pub fn new(path: &Path) -> Result<Self, WriteError> {
+        Ok(OrientationCsvWriter {
+            csv: CsvOut::create(path, "time_s,qw,qx,qy,qz")?,
+        })
+    }
+
+    /// `q` = `[w, x, y, z]`.
+    pub fn write(&mut self, time_s: f64, q: [f64; 4]) -> Result<(), WriteError> {
+        let [w, x, y, z] = q;
+        let r = writeln!(self.csv.out, "{time_s:.6},{w:.9},{x:.9},{y:.9},{z:.9}");
+        self.csv.check(r)
+    }
+
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.csv.finish()
+    }
+}
+
+/// Writes clinical head angles: `time_s,rotation_deg,tilt_deg,flexion_deg`.
+pub struct AngleCsvWriter {
+    csv: CsvOut,
+}
+
+impl AngleCsvWriter {
+    pub fn new(path: &Path) -> Result<Self, WriteError> {
+        Ok(AngleCsvWriter {
+            csv: CsvOut::create(path, "time_s,rotation_deg,tilt_deg,flexion_deg")?,
+        })
+    }
+
+    /// `rotation` is `None` without a rotation reference: its field is left empty.
+    pub fn write(
+        &mut self,
+        time_s: f64,
+        rotation: Option<f64>,
+        tilt: f64,
+        flexion: f64,
+    ) -> Result<(), WriteError> {
+        let out = &mut self.csv.out;
+        let r = match rotation {
+            Some(rot) => writeln!(out, "{time_s:.6},{rot:.4},{tilt:.4},{flexion:.4}"),
+            None => writeln!(out, "{time_s:.6},,{tilt:.4},{flexion:.4}"),
+        };
+        self.csv.check(r)
+    }
+
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.csv.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_headers_and_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        let mut w = AngleCsvWriter::new(&p).unwrap();
+        w.write(0.01, None, 1.5, -2.25).unwrap();
+        w.write(0.02, Some(3.0), 1.0, 0.0).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "time_s,rotation_deg,tilt_deg,flexion_deg\n0.010000,,1.5000,-2.2500\n\
+             0.020000,3.0000,1.0000,0.0000\n"
+        );
+        let p = dir.path().join("q.csv");
+        let mut w = OrientationCsvWriter::new(&p).unwrap();
+        w.write(1.0, [1.0, 0.0, 0.0, 0.0]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "time_s,qw,qx,qy,qz\n1.000000,1.000000000,0.000000000,0.000000000,0.000000000\n"
+        );
+        let e = AngleCsvWriter::new(&dir.path().join("no/such/dir.csv"))
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("no/such/dir.csv"), "{e}");
+    }
+}

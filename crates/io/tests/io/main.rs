@@ -1,0 +1,8 @@
+//! Integration tests of collis-io: every format, the robustness cases and the real recordings
+//! in ../shared/data (when present). Synthetic files live in temporary directories.
+
+mod common;
+mod formats;
+mod real_data;
+mod robustness;
+mod sensor_logger;
