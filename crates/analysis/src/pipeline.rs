@@ -313,6 +313,16 @@ where
     })
 }
 
+/// The analyzer for a recording read with this configuration and reference.
+pub fn analyzer_for(cfg: &ImuConfig, reference: &Reference, task: Task) -> Analyzer {
+    Analyzer::new(AnalysisConfig {
+        rate_hz: cfg.rate_hz,
+        rotation_referenced: reference.rotation_referenced,
+        exclude_s: cfg.neutral_s,
+        task,
+    })
+}
+
 /// Analyse a recording: [`run_angles`] into an [`Analyzer`] configured for this reference.
 pub fn analyze<I, J, E>(
     open: impl FnMut() -> Result<(I, Option<J>), E>,
@@ -324,12 +334,7 @@ where
     I: Iterator<Item = Result<ImuSample, E>>,
     J: Iterator<Item = Result<ImuSample, E>>,
 {
-    let mut analyzer = Analyzer::new(AnalysisConfig {
-        rate_hz: cfg.rate_hz,
-        rotation_referenced: reference.rotation_referenced,
-        exclude_s: cfg.neutral_s,
-        task,
-    });
+    let mut analyzer = analyzer_for(cfg, reference, task);
     let run = run_angles(open, cfg, |s| {
         analyzer.push(s);
         Ok(())

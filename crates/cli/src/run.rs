@@ -7,17 +7,84 @@ use collis_analysis::pipeline::{self, ImuConfig, Run};
 use collis_analysis::PipelineErrorOr;
 use collis_core::results::{Recording, Reference, Results, Source, Task};
 use collis_core::{AngleSample, ImuSample};
-use collis_io::{open_imu, ImuReader, StreamInfo};
+use collis_io::{open_imu, ImportError, ImuReader, StreamInfo};
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::thread::JoinHandle;
 
-/// An import reader whose errors are `anyhow` errors, and which can be given back.
-pub struct Reader(pub ImuReader);
+/// Samples per chunk handed from the parsing thread to the pipeline.
+const CHUNK: usize = 4096;
+/// Chunks in flight: memory stays a few hundred kB whatever the recording length.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+type Chunk = Vec<Result<ImuSample, ImportError>>;
+
+/// An import reader for the pipeline: read in place (the short passes over the neutral
+/// segment, which stop early), or parsed on its own thread ahead of the pipeline (the full
+/// pass: on 2 cores parsing and analysis overlap) through a bounded channel. Dropping a
+/// threaded reader early stops its thread at its next chunk.
+pub enum Reader {
+    Direct(ImuReader),
+    Threaded {
+        chunks: Receiver<Chunk>,
+        current: std::vec::IntoIter<Result<ImuSample, ImportError>>,
+        thread: Option<JoinHandle<ImuReader>>,
+    },
+}
+
+impl Reader {
+    fn spawn(mut reader: ImuReader) -> Self {
+        let (tx, rx) = sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
+        let thread = std::thread::spawn(move || {
+            loop {
+                let chunk: Chunk = reader.by_ref().take(CHUNK).collect();
+                let last = chunk.len() < CHUNK;
+                if tx.send(chunk).is_err() || last {
+                    break;
+                }
+            }
+            reader
+        });
+        Reader::Threaded {
+            chunks: rx,
+            current: Vec::new().into_iter(),
+            thread: Some(thread),
+        }
+    }
+
+    /// The import warnings, once the stream has been read to its end.
+    fn warnings(&mut self) -> Vec<String> {
+        let report = |r: &ImuReader| -> Vec<String> {
+            r.report().warnings.iter().map(|w| w.to_string()).collect()
+        };
+        match self {
+            Reader::Direct(r) => report(r),
+            Reader::Threaded { thread, .. } => match thread.take().map(JoinHandle::join) {
+                Some(Ok(reader)) => report(&reader),
+                Some(Err(_)) => {
+                    vec!["the reading thread failed; import warnings are missing".to_string()]
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+}
 
 impl Iterator for Reader {
     type Item = Result<ImuSample>;
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|r| r.map_err(anyhow::Error::from))
+        match self {
+            Reader::Direct(r) => r.next().map(|r| r.map_err(anyhow::Error::from)),
+            Reader::Threaded {
+                chunks, current, ..
+            } => loop {
+                if let Some(r) = current.next() {
+                    return Some(r.map_err(anyhow::Error::from));
+                }
+                *current = chunks.recv().ok()?.into_iter();
+            },
+        }
     }
 }
 
@@ -71,10 +138,21 @@ impl<'a> AngleSource<'a> {
         })
     }
 
-    fn inputs(&self) -> Result<(Reader, Option<Reader>)> {
-        let head = Reader(open(self.path, self.args)?);
+    /// Fresh inputs for one pass of [`pipeline::run_angles`]: with a neutral segment the
+    /// first two passes read only its first seconds, so only the last is threaded.
+    fn inputs(&self, pass: &mut usize) -> Result<(Reader, Option<Reader>)> {
+        let short = self.cfg.neutral_s.is_some() && *pass < 2;
+        *pass += 1;
+        let make = |r: ImuReader| {
+            if short {
+                Reader::Direct(r)
+            } else {
+                Reader::spawn(r)
+            }
+        };
+        let head = make(open(self.path, self.args)?);
         let trunk = match &self.args.trunk {
-            Some(t) => Some(Reader(open(t, self.args)?)),
+            Some(t) => Some(make(open(t, self.args)?)),
             None => None,
         };
         Ok((head, trunk))
@@ -89,17 +167,10 @@ impl<'a> AngleSource<'a> {
     }
 
     /// Import and pipeline warnings of a finished run.
-    fn warnings(&self, run: &Run<Reader, Reader>) -> Vec<String> {
-        let mut w: Vec<String> = run
-            .head
-            .0
-            .report()
-            .warnings
-            .iter()
-            .map(|w| w.to_string())
-            .collect();
-        if let Some(t) = &run.trunk {
-            w.extend(t.0.report().warnings.iter().map(|w| format!("trunk: {w}")));
+    fn warnings(&self, run: &mut Run<Reader, Reader>) -> Vec<String> {
+        let mut w = run.head.warnings();
+        if let Some(t) = &mut run.trunk {
+            w.extend(t.warnings().into_iter().map(|w| format!("trunk: {w}")));
         }
         if run.mag_disturbed_samples > 0 {
             w.push(format!(
@@ -112,15 +183,45 @@ impl<'a> AngleSource<'a> {
 
     /// Stream every head-angle sample through `sink`; returns the warnings.
     pub fn for_each(&self, sink: impl FnMut(&AngleSample) -> Result<()>) -> Result<Vec<String>> {
-        let run = pipeline::run_angles(|| self.inputs(), &self.cfg, sink)
+        let mut pass = 0;
+        let mut run = pipeline::run_angles(|| self.inputs(&mut pass), &self.cfg, sink)
             .map_err(|e| pipeline_error(e, self.path))?;
-        Ok(self.warnings(&run))
+        Ok(self.warnings(&mut run))
     }
 
-    /// Analyse the recording into the results document.
+    /// Analyse the recording into the results document. The analyses run on their own
+    /// thread, fed with chunks of angle samples, so that reading, orientation and analysis
+    /// overlap (the analyses are pure and see the samples in order, as in one thread).
     pub fn analyze(&self, task: Task) -> Result<Results> {
-        let (analysis, run) = pipeline::analyze(|| self.inputs(), &self.cfg, &self.reference, task)
-            .map_err(|e| pipeline_error(e, self.path))?;
+        let mut analyzer = pipeline::analyzer_for(&self.cfg, &self.reference, task);
+        let (tx, rx) = sync_channel::<Vec<AngleSample>>(CHUNKS_IN_FLIGHT);
+        let worker = std::thread::spawn(move || {
+            for chunk in rx {
+                chunk.iter().for_each(|s| analyzer.push(s));
+            }
+            analyzer
+        });
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut pass = 0;
+        let run = pipeline::run_angles(
+            || self.inputs(&mut pass),
+            &self.cfg,
+            |s| {
+                chunk.push(*s);
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    tx.send(full).context("the analysis thread stopped")?;
+                }
+                Ok(())
+            },
+        );
+        tx.send(chunk).context("the analysis thread stopped")?;
+        drop(tx);
+        let analysis = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the analysis thread failed"))?
+            .snapshot();
+        let mut run = run.map_err(|e| pipeline_error(e, self.path))?;
         if run.samples == 0 {
             anyhow::bail!("{}: no valid samples to analyse", self.path.display());
         }
@@ -137,7 +238,7 @@ impl<'a> AngleSource<'a> {
             mounting: self.args.axes.to_string(),
             reference: self.reference.clone(),
         };
-        let warnings = self.warnings(&run);
+        let warnings = self.warnings(&mut run);
         Ok(collis_analysis::results::assemble(
             recording, analysis, warnings,
         ))
