@@ -24,7 +24,7 @@ type Chunk = Vec<Result<ImuSample, ImportError>>;
 /// pass: on 2 cores parsing and analysis overlap) through a bounded channel. Dropping a
 /// threaded reader early stops its thread at its next chunk.
 pub enum Reader {
-    Direct(ImuReader),
+    Direct(Box<ImuReader>),
     Threaded {
         chunks: Receiver<Chunk>,
         current: std::vec::IntoIter<Result<ImuSample, ImportError>>,
