@@ -145,7 +145,7 @@ impl<'a> AngleSource<'a> {
         *pass += 1;
         let make = |r: ImuReader| {
             if short {
-                Reader::Direct(r)
+                Reader::Direct(Box::new(r))
             } else {
                 Reader::spawn(r)
             }
