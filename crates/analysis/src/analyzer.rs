@@ -11,7 +11,7 @@ use crate::posture::AngleDistribution;
 use crate::spasms::SpasmDetector;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
-use collis_core::results::{Jerks, Motion, NeutralHold, Posture, Spasms, Task, Tremor, Twstrs};
+use collis_core::results::{Measurements, Task};
 use collis_core::AngleSample;
 
 /// What the analysis needs to know about the stream.
@@ -25,16 +25,10 @@ pub struct AnalysisConfig {
     pub task: Task,
 }
 
-/// Every analysis of a stream of head angles.
+/// Every analysis of a stream of head angles, and what the reader must know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
-    pub posture: Posture,
-    pub motion: Motion,
-    pub tremor: Tremor,
-    pub jerks: Jerks,
-    pub spasms: Spasms,
-    pub neutral_hold: NeutralHold,
-    pub twstrs: Twstrs,
+    pub measurements: Measurements,
     pub warnings: Vec<String>,
 }
 
@@ -136,13 +130,15 @@ impl Analyzer {
             warnings.push("no samples were analysed (all excluded or invalid)".to_string());
         }
         Analysis {
-            motion: self.velocity.motion(&self.dist),
-            posture,
-            tremor: self.tremor.snapshot(),
-            jerks: self.jerks.snapshot(),
-            spasms: self.spasms.snapshot(),
-            neutral_hold,
-            twstrs,
+            measurements: Measurements {
+                motion: self.velocity.motion(&self.dist),
+                posture,
+                tremor: self.tremor.snapshot(),
+                jerks: self.jerks.snapshot(),
+                spasms: self.spasms.snapshot(),
+                neutral_hold,
+                twstrs,
+            },
             warnings,
         }
     }

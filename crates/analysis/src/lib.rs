@@ -22,5 +22,11 @@ pub mod tremor;
 pub mod twstrs;
 
 pub use analyzer::{Analysis, AnalysisConfig, Analyzer};
+
+/// One state per clinical axis (rotation, tilt, flexion), or `None` if any cannot be made
+/// (e.g. a filter cut-off beyond Nyquist).
+fn per_axis<T>(mut make: impl FnMut() -> Option<T>) -> Option<[T; 3]> {
+    Some([make()?, make()?, make()?])
+}
 pub use orientation::Orientation;
 pub use pipeline::{AngleStream, ImuConfig, PipelineError, PipelineErrorOr};

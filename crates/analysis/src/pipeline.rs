@@ -192,27 +192,11 @@ where
         let Some([a, b]) = self.neutral else {
             return Ok(GyroBias::default());
         };
-        let (mut head, mut trunk) = (BiasRegression::default(), BiasRegression::default());
-        for s in self.head.by_ref() {
-            let s = s?;
-            if s.time_s > b {
-                break;
-            }
-            if s.time_s >= a {
-                head.push(&s);
-            }
-        }
-        if let Some(t) = &mut self.trunk {
-            for s in t.samples.by_ref() {
-                let s = s?;
-                if s.time_s > b {
-                    break;
-                }
-                if s.time_s >= a {
-                    trunk.push(&s);
-                }
-            }
-        }
+        let head = regress_segment(&mut self.head, a, b)?;
+        let trunk = match &mut self.trunk {
+            Some(t) => regress_segment(&mut t.samples, a, b)?,
+            None => BiasRegression::default(),
+        };
         Ok(GyroBias {
             head: head.bias(),
             trunk: trunk.bias(),
@@ -243,6 +227,25 @@ where
     pub fn into_inputs(self) -> (I, Option<J>) {
         (self.head, self.trunk.map(|t| t.samples))
     }
+}
+
+/// Bias regression over the samples in `[a, b]` seconds; reads up to the first sample after.
+fn regress_segment<E>(
+    samples: &mut impl Iterator<Item = Result<ImuSample, E>>,
+    a: f64,
+    b: f64,
+) -> Result<BiasRegression, E> {
+    let mut r = BiasRegression::default();
+    for s in samples {
+        let s = s?;
+        if s.time_s > b {
+            break;
+        }
+        if s.time_s >= a {
+            r.push(&s);
+        }
+    }
+    Ok(r)
 }
 
 /// Gyroscope biases (rad/s, sensor frames) estimated over the neutral segment.

@@ -11,13 +11,7 @@ pub fn assemble(recording: Recording, analysis: Analysis, mut warnings: Vec<Stri
         generator: concat!("collis ", env!("CARGO_PKG_VERSION")).to_string(),
         notice: NOTICE.to_string(),
         recording,
-        posture: analysis.posture,
-        motion: analysis.motion,
-        tremor: analysis.tremor,
-        jerks: analysis.jerks,
-        spasms: analysis.spasms,
-        neutral_hold: analysis.neutral_hold,
-        twstrs: analysis.twstrs,
+        measurements: analysis.measurements,
         warnings,
     }
 }

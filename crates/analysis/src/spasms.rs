@@ -8,6 +8,7 @@
 //! clinical notes describe spasms only as sustained; note that during a rest task a voluntary
 //! look-around is indistinguishable from a spasm by motion alone.
 
+use crate::per_axis;
 use collis_core::results::{SpasmEvent, Spasms};
 use collis_core::Axis;
 use collis_dsp::Butterworth;
@@ -37,11 +38,7 @@ pub struct SpasmDetector {
 
 impl SpasmDetector {
     pub fn new(rate_hz: f64) -> Self {
-        let f = || Butterworth::low_pass(2, LOW_PASS_HZ, rate_hz).ok();
-        let filters = match (f(), f(), f()) {
-            (Some(a), Some(b), Some(c)) => Some([a, b, c]),
-            _ => None,
-        };
+        let filters = per_axis(|| Butterworth::low_pass(2, LOW_PASS_HZ, rate_hz).ok());
         SpasmDetector {
             rate_hz,
             filters,

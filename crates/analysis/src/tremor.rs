@@ -22,6 +22,7 @@
 //!    tremor band's power and the in-band peak sits at the band's lower edge or at a harmonic
 //!    (2×–6×) of the slow movement's frequency, it is leakage of nodding or shaking, not tremor.
 
+use crate::per_axis;
 use collis_core::results::{Regularity, Tremor, TremorAxis};
 use collis_core::Axis;
 use collis_dsp::{Butterworth, Psd, Welch};
@@ -105,10 +106,7 @@ impl TremorAnalyzer {
         };
         // The band needs at least 1 Hz of width below Nyquist to be analysable.
         let axes = if band_hz[1] - band_hz[0] >= 1.0 {
-            match (make(), make(), make()) {
-                (Some(a), Some(b), Some(c)) => Some([a, b, c]),
-                _ => None,
-            }
+            per_axis(make)
         } else {
             None
         };

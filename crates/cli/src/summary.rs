@@ -35,10 +35,10 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(
         s,
         "Posture (median, mean, p5–p95; neutral segment excluded; {:.0} s analysed)",
-        r.posture.analysed_s
+        r.measurements.posture.analysed_s
     );
     for axis in Axis::ALL {
-        match r.posture.get(axis) {
+        match r.measurements.posture.get(axis) {
             Some(p) => {
                 let _ = writeln!(
                     s,
@@ -67,14 +67,14 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(s);
     let _ = writeln!(s, "Motion (RMS angular velocity, range p0.5–p99.5)");
     for axis in Axis::ALL {
-        let m = r.motion.get(axis);
+        let m = r.measurements.motion.get(axis);
         let _ = writeln!(
             s,
             "  {:<9} {:>6.1} °/s  {:>6.1}°{}",
             axis.name(),
             m.rms_velocity_dps,
             m.range_deg,
-            if axis == r.motion.dominant_axis {
+            if axis == r.measurements.motion.dominant_axis {
                 "  ← dominant axis"
             } else {
                 ""
@@ -82,7 +82,7 @@ pub fn render(r: &Results) -> String {
         );
     }
     let _ = writeln!(s);
-    let t = &r.tremor;
+    let t = &r.measurements.tremor;
     match (t.present, t.frequency_hz, t.amplitude_deg, t.axis) {
         (true, Some(f), Some(a), Some(axis)) => {
             let _ = write!(
@@ -103,7 +103,7 @@ pub fn render(r: &Results) -> String {
         }
     }
     let _ = writeln!(s, "            {}", t.criterion);
-    let j = &r.jerks;
+    let j = &r.measurements.jerks;
     let _ = writeln!(
         s,
         "Jerks       {} ({:.1} per minute)",
@@ -123,8 +123,12 @@ pub fn render(r: &Results) -> String {
     if j.events.len() > 8 {
         let _ = writeln!(s, "            … {} more in the JSON", j.events.len() - 8);
     }
-    let _ = writeln!(s, "Spasms      {} sustained excursion(s)", r.spasms.count);
-    let h = &r.neutral_hold;
+    let _ = writeln!(
+        s,
+        "Spasms      {} sustained excursion(s)",
+        r.measurements.spasms.count
+    );
+    let h = &r.measurements.neutral_hold;
     let axes: Vec<&str> = h.axes.iter().map(|a| a.name()).collect();
     let _ = writeln!(
         s,
@@ -160,17 +164,29 @@ pub fn render(r: &Results) -> String {
             );
         }
     };
-    item(&mut s, "rotation", &r.twstrs.rotation);
-    item(&mut s, "laterocollis", &r.twstrs.laterocollis);
-    item(&mut s, "antero/retrocollis", &r.twstrs.antero_retrocollis);
-    item(&mut s, "duration factor", &r.twstrs.duration_factor);
-    if r.twstrs.hold_within_10deg.is_some() {
-        item(&mut s, "hold within 10°", &r.twstrs.hold_within_10deg);
+    item(&mut s, "rotation", &r.measurements.twstrs.rotation);
+    item(&mut s, "laterocollis", &r.measurements.twstrs.laterocollis);
+    item(
+        &mut s,
+        "antero/retrocollis",
+        &r.measurements.twstrs.antero_retrocollis,
+    );
+    item(
+        &mut s,
+        "duration factor",
+        &r.measurements.twstrs.duration_factor,
+    );
+    if r.measurements.twstrs.hold_within_10deg.is_some() {
+        item(
+            &mut s,
+            "hold within 10°",
+            &r.measurements.twstrs.hold_within_10deg,
+        );
     }
     let _ = writeln!(
         s,
         "  machine subtotal     {}/{} (duration ×2)",
-        r.twstrs.machine_subtotal, r.twstrs.machine_subtotal_max
+        r.measurements.twstrs.machine_subtotal, r.measurements.twstrs.machine_subtotal_max
     );
     if !r.warnings.is_empty() {
         let _ = writeln!(s);

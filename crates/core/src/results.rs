@@ -19,6 +19,16 @@ pub struct Results {
     pub generator: String,
     pub notice: String,
     pub recording: Recording,
+    /// The figures, at the top level of the document.
+    #[serde(flatten)]
+    pub measurements: Measurements,
+    /// Problems found in the input or the analysis that a reader must know about.
+    pub warnings: Vec<String>,
+}
+
+/// Every measured figure of a recording: what the analyses produce, whatever the source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Measurements {
     pub posture: Posture,
     pub motion: Motion,
     pub tremor: Tremor,
@@ -26,8 +36,6 @@ pub struct Results {
     pub spasms: Spasms,
     pub neutral_hold: NeutralHold,
     pub twstrs: Twstrs,
-    /// Problems found in the input or the analysis that a reader must know about.
-    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

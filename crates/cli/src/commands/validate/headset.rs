@@ -29,9 +29,9 @@ fn analyse(path: &Path, rate: Option<f64>, axes: Mounting) -> Result<Results> {
 
 fn tremor_text(r: &Results) -> String {
     match (
-        r.tremor.present,
-        r.tremor.frequency_hz,
-        r.tremor.amplitude_deg,
+        r.measurements.tremor.present,
+        r.measurements.tremor.frequency_hz,
+        r.measurements.tremor.amplitude_deg,
     ) {
         (true, Some(f), Some(a)) => format!("{f:.2} Hz, {a:.2}°"),
         _ => "none".to_string(),
@@ -61,11 +61,11 @@ pub fn run(data: &Path) -> Result<Section> {
             continue;
         }
         let r = analyse(&path, Some(26.0), headset)?;
-        let m = &r.motion;
+        let m = &r.measurements.motion;
         let (ok, expected) = match (dominant, quiet) {
             (Some(axis), _) => (m.dominant_axis == axis, format!("dominant {axis}")),
             (None, true) => (
-                !r.tremor.present && r.jerks.count == 0,
+                !r.measurements.tremor.present && r.measurements.jerks.count == 0,
                 "no tremor, no jerks".to_string(),
             ),
             (None, false) => (true, "(information)".to_string()),
@@ -79,7 +79,7 @@ pub fn run(data: &Path) -> Result<Section> {
             m.tilt.rms_velocity_dps,
             m.flexion.rms_velocity_dps,
             tremor_text(&r),
-            r.jerks.count,
+            r.measurements.jerks.count,
             mark(ok)
         );
     }
@@ -89,12 +89,12 @@ pub fn run(data: &Path) -> Result<Section> {
         let _ = writeln!(
             md,
             "| tremor-phone/rest (hand) | {} | {:.1} / {:.1} / {:.1} | {} | {} | (information: gyroscope peak 6.5 Hz) | |",
-            r.motion.dominant_axis,
-            r.motion.rotation.rms_velocity_dps,
-            r.motion.tilt.rms_velocity_dps,
-            r.motion.flexion.rms_velocity_dps,
+            r.measurements.motion.dominant_axis,
+            r.measurements.motion.rotation.rms_velocity_dps,
+            r.measurements.motion.tilt.rms_velocity_dps,
+            r.measurements.motion.flexion.rms_velocity_dps,
             tremor_text(&r),
-            r.jerks.count
+            r.measurements.jerks.count
         );
     }
     Ok(Section {

@@ -65,7 +65,11 @@ fn compare(truth: &Truth, r: &Results, sensors: Sensors) -> Errors {
         ..Default::default()
     };
     for axis in Axis::ALL {
-        let m = r.posture.get(axis).map_or(f64::INFINITY, |p| p.median);
+        let m = r
+            .measurements
+            .posture
+            .get(axis)
+            .map_or(f64::INFINITY, |p| p.median);
         let err = (m - truth.posture_median_deg[axis as usize]).abs();
         if sensors == Sensors::SixD && axis == Axis::Rotation {
             e.rotation_6d_deg = err;
@@ -74,17 +78,18 @@ fn compare(truth: &Truth, r: &Results, sensors: Sensors) -> Errors {
         }
     }
     let [tr, tt, _] = truth.posture_median_deg;
-    let rot = r.twstrs.rotation.as_ref().map(|i| i.score);
-    let lat = r.twstrs.laterocollis.as_ref().map(|i| i.score);
+    let rot = r.measurements.twstrs.rotation.as_ref().map(|i| i.score);
+    let lat = r.measurements.twstrs.laterocollis.as_ref().map(|i| i.score);
     e.twstrs_exact =
         rot == Some(twstrs::rotation_score(tr).0) && lat == Some(twstrs::laterocollis_score(tt).0);
-    e.jerks = (r.jerks.count as i64 - truth.jerks.len() as i64).unsigned_abs();
-    match (&truth.tremor, r.tremor.present) {
+    e.jerks = (r.measurements.jerks.count as i64 - truth.jerks.len() as i64).unsigned_abs();
+    match (&truth.tremor, r.measurements.tremor.present) {
         (Some(t), true) => {
-            e.tremor_right = r.tremor.axis == Some(t.axis);
-            e.freq_hz = (r.tremor.frequency_hz.unwrap_or(0.0) - t.frequency_hz).abs();
-            e.amp_rel =
-                (r.tremor.amplitude_deg.unwrap_or(0.0) - t.amplitude_deg).abs() / t.amplitude_deg;
+            e.tremor_right = r.measurements.tremor.axis == Some(t.axis);
+            e.freq_hz = (r.measurements.tremor.frequency_hz.unwrap_or(0.0) - t.frequency_hz).abs();
+            e.amp_rel = (r.measurements.tremor.amplitude_deg.unwrap_or(0.0) - t.amplitude_deg)
+                .abs()
+                / t.amplitude_deg;
         }
         (None, false) => e.tremor_right = true,
         _ => e.tremor_right = false,
@@ -152,7 +157,8 @@ pub fn run(seeds: u64) -> Result<Section> {
                     worst.amp_rel = worst.amp_rel.max(e.amp_rel);
                     worst.jerks = worst.jerks.max(e.jerks);
                     let healthy_quiet = profile != Profile::Healthy
-                        || (results.jerks.count == 0 && !results.tremor.present);
+                        || (results.measurements.jerks.count == 0
+                            && !results.measurements.tremor.present);
                     let ok = e.posture_deg <= POSTURE_TOL_DEG
                         && e.rotation_6d_deg <= ROTATION_6D_TOL_DEG
                         && healthy_quiet
@@ -169,8 +175,8 @@ pub fn run(seeds: u64) -> Result<Section> {
                             e.posture_deg,
                             e.rotation_6d_deg,
                             if e.tremor_right { "right" } else { "wrong" },
-                            results.tremor.criterion,
-                            results.jerks.count,
+                            results.measurements.tremor.criterion,
+                            results.measurements.jerks.count,
                             truth.jerks.len()
                         ));
                     }
