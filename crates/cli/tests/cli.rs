@@ -206,4 +206,25 @@ fn bad_input_gives_clear_errors() {
         "mounting",
     );
     expect_clean_error(&["analyze", "in_g.csv", "--neutral", "5:1"], p, "START");
+    let mut ok = String::from("time_s,gyr_x,gyr_y,gyr_z,acc_x,acc_y,acc_z\n");
+    for i in 0..600 {
+        ok.push_str(&format!("{},0.001,0,0,0,0,9.81\n", i as f64 * 0.01));
+    }
+    write("ok.csv", &ok);
+    expect_clean_error(
+        &["analyze", "ok.csv", "--neutral", "500:600"],
+        p,
+        "neutral segment",
+    );
+    expect_clean_error(&["simulate", "--out", "s", "--rate", "0"], p, "--rate");
+    expect_clean_error(
+        &["simulate", "--out", "s", "--duration", "NaN"],
+        p,
+        "--duration",
+    );
+    expect_clean_error(
+        &["simulate", "--out", "s", "--duration", "1e9"],
+        p,
+        "--duration",
+    );
 }

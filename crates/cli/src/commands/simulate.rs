@@ -46,8 +46,24 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
 }
 
 impl SimulateArgs {
-    pub fn options(&self) -> SimOptions {
-        SimOptions {
+    /// The simulator's options, after checking the ranges it can honour.
+    pub fn options(&self) -> Result<SimOptions> {
+        anyhow::ensure!(
+            self.duration.is_finite() && self.duration > 0.0 && self.duration <= MAX_DURATION_S,
+            "--duration {} s: give 0 < seconds ≤ {MAX_DURATION_S} (an in-memory simulation; `collis speed` streams longer ones)",
+            self.duration
+        );
+        anyhow::ensure!(
+            self.rate.is_finite() && (10.0..=2000.0).contains(&self.rate),
+            "--rate {} Hz: give 10–2000 Hz",
+            self.rate
+        );
+        anyhow::ensure!(
+            self.noise.is_finite() && (0.0..=100.0).contains(&self.noise),
+            "--noise {}: give a multiplier from 0 (ideal sensors) to 100",
+            self.noise
+        );
+        Ok(SimOptions {
             duration_s: self.duration,
             rate_hz: self.rate,
             mounting: self.axes,
@@ -56,9 +72,12 @@ impl SimulateArgs {
             noise_scale: self.noise,
             mag_disturbance: self.mag_disturbance,
             ..SimOptions::new(self.profile, self.seed)
-        }
+        })
     }
 }
+
+/// Longest simulation held in memory: 4 h (≈ 1.4 M samples at 100 Hz).
+const MAX_DURATION_S: f64 = 4.0 * 3600.0;
 
 fn write_imu(path: &Path, samples: &[ImuSample], has_mag: bool) -> Result<()> {
     let mut w =
@@ -89,7 +108,7 @@ pub fn write(sim: &Simulation, dir: &Path, has_mag: bool) -> Result<PathBuf> {
 }
 
 pub fn run(a: &SimulateArgs) -> Result<()> {
-    let opts = a.options();
+    let opts = a.options()?;
     let sim = simulate(&opts);
     let rec = write(&sim, &a.out, opts.with_mag)?;
     let [n0, n1] = sim.truth.neutral_s;
