@@ -90,7 +90,13 @@ impl HeadAngleStage {
         let mut a = angles_from_head_quat(&rel).as_array();
         if let Some(prev) = self.last {
             for (x, p) in a.iter_mut().zip(prev) {
-                *x += 360.0 * ((p - *x) / 360.0).round();
+                // Consecutive samples differ by far less than 180°, except across the wrap.
+                let d = p - *x;
+                if d > 180.0 {
+                    *x += 360.0 * ((d + 180.0) / 360.0).floor();
+                } else if d < -180.0 {
+                    *x -= 360.0 * ((180.0 - d) / 360.0).floor();
+                }
             }
         }
         self.last = Some(a);

@@ -61,6 +61,8 @@ impl BiasRegression {
 pub struct Orientation {
     vqf: VQF,
     use_mag: bool,
+    /// Whether the last sample's magnetometer was fused.
+    fused_mag: bool,
     dt_nominal: f64,
     last_time_s: Option<f64>,
 }
@@ -72,6 +74,7 @@ impl Orientation {
         Orientation {
             vqf: VQF::new(dt_nominal, None, None, None),
             use_mag,
+            fused_mag: false,
             dt_nominal,
             last_time_s: None,
         }
@@ -101,11 +104,16 @@ impl Orientation {
         let q = match (self.use_mag, s.mag) {
             (true, Some(m)) => {
                 self.vqf.update_mag(m);
+                self.fused_mag = true;
                 self.vqf.quat_9d()
             }
-            _ => self.vqf.quat_6d(),
+            _ => {
+                self.fused_mag = false;
+                self.vqf.quat_6d()
+            }
         };
-        UnitQuaternion::new_normalize(Quaternion::new(q.0, q.1, q.2, q.3))
+        // VQF composes unit quaternions and normalises its own state: no renormalisation.
+        UnitQuaternion::new_unchecked(Quaternion::new(q.0, q.1, q.2, q.3))
     }
 
     /// A filter tuned for head recordings (the angle pipeline); [`Orientation::new`] keeps
@@ -138,14 +146,15 @@ impl Orientation {
         Orientation {
             vqf,
             use_mag,
+            fused_mag: false,
             dt_nominal,
             last_time_s: None,
         }
     }
 
-    /// True while VQF sees a magnetic disturbance (9D only).
+    /// True while VQF rejects the magnetometer of the last sample as disturbed (9D only).
     pub fn mag_disturbed(&self) -> bool {
-        self.use_mag && self.vqf.mag_dist_detected()
+        self.fused_mag && self.vqf.mag_dist_detected()
     }
 }
 

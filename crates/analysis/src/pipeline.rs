@@ -71,7 +71,7 @@ pub fn reference(
             kind: ReferenceKind::Gravity,
             neutral_s: None,
             rotation_referenced: false,
-            description: "tilt and flexion against gravity; rotation unreferenced (no neutral segment or trunk sensor)".to_string(),
+            description: "tilt and flexion against gravity, as far as the sensor axes sit on the head as given by --axes; rotation unreferenced (no neutral segment or trunk sensor)".to_string(),
         },
     })
 }

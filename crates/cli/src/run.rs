@@ -174,7 +174,7 @@ impl<'a> AngleSource<'a> {
         }
         if run.mag_disturbed_samples > 0 {
             w.push(format!(
-                "magnetic disturbance rejected during {:.1} s (VQF)",
+                "magnetometer not fused during {:.1} s (VQF: field still being learned at the start, or disturbed)",
                 run.mag_disturbed_samples as f64 / self.info.rate_hz
             ));
         }

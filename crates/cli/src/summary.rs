@@ -146,7 +146,10 @@ pub fn render(r: &Results) -> String {
                 .evidence
                 .iter()
                 .take(1)
-                .map(|e| format!("{} = {:.2} {}", e.figure, e.value, e.unit))
+                .map(|e| match e.unit.as_str() {
+                    "1" => format!("{} = {:.2}", e.figure, e.value),
+                    u => format!("{} = {:.2} {u}", e.figure, e.value),
+                })
                 .collect();
             let _ = writeln!(
                 s,
