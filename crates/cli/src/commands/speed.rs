@@ -65,8 +65,21 @@ fn children_peak_mib() -> f64 {
     usage.ru_maxrss as f64 / 1024.0
 }
 
-/// Median wall time of `collis analyze` (seconds) and the peak memory (MiB).
-fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(f64, f64)> {
+/// Wall times of `collis analyze` over the runs, seconds.
+struct Timing {
+    min: f64,
+    median: f64,
+    max: f64,
+}
+
+impl std::fmt::Display for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3} s ({:.3}–{:.3})", self.median, self.min, self.max)
+    }
+}
+
+/// Wall times of `collis analyze` and the peak memory so far (MiB).
+fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(Timing, f64)> {
     let exe = std::env::current_exe()?;
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {
@@ -86,7 +99,12 @@ fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(f64, f64)> 
         );
     }
     times.sort_by(f64::total_cmp);
-    Ok((times[times.len() / 2], children_peak_mib()))
+    let timing = Timing {
+        min: times[0],
+        median: times[times.len() / 2],
+        max: times[times.len() - 1],
+    };
+    Ok((timing, children_peak_mib()))
 }
 
 pub fn run(a: &SpeedArgs) -> Result<()> {
@@ -101,7 +119,8 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         .unwrap_or_else(|| std::env::temp_dir().join("collis-speed"));
     std::fs::create_dir_all(&dir)?;
     let mut md = String::new();
-    let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up (6D / 9D) | ≥ {REQUIRED_SPEEDUP}× at {REQUIRED_AT_HOURS} h |");
+    let _ = writeln!(md, "Wall time of `collis analyze` per recording: median of {} runs (fastest–slowest); the check is on the median of the 6D run, the same fusion as the Python reference.\n", a.runs);
+    let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up, median (6D / 9D) | ≥ {REQUIRED_SPEEDUP}× at {REQUIRED_AT_HOURS} h |");
     let _ = writeln!(md, "|---|---|---|---|---|---|---|");
     let mut ok_all = true;
     for &hours in &a.hours {
@@ -113,12 +132,18 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         let reference = PYTHON_REFERENCE.iter().find(|r| r.0 == hours);
         let (ref_text, speed_text, ok) = match reference {
             Some(&(_, secs, mib)) => {
-                let ok = secs / t6 >= REQUIRED_SPEEDUP;
+                let ok = secs / t6.median >= REQUIRED_SPEEDUP;
                 let checked = hours == REQUIRED_AT_HOURS;
                 ok_all &= ok || !checked;
                 (
                     format!("{secs:.2} s, {mib:.0} MiB"),
-                    format!("{:.1}× / {:.1}×", secs / t6, secs / t9),
+                    format!(
+                        "{:.1}× / {:.1}× (best {:.1}× / {:.1}×)",
+                        secs / t6.median,
+                        secs / t9.median,
+                        secs / t6.min,
+                        secs / t9.min
+                    ),
                     match (checked, ok) {
                         (false, _) => "(information)",
                         (true, true) => "✓",
@@ -130,7 +155,7 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         };
         let _ = writeln!(
             md,
-            "| {hours} h ({} rows, {size_mb:.0} MB) | {t9:.3} s | {t6:.3} s | {mem:.0} MiB | {ref_text} | {speed_text} | {ok} |",
+            "| {hours} h ({} rows, {size_mb:.0} MB) | {t9} | {t6} | {mem:.0} MiB | {ref_text} | {speed_text} | {ok} |",
             hours * 360_000
         );
     }
