@@ -21,6 +21,7 @@ const BIAS_SIGMA_DPS: f64 = 0.05;
 /// heading lag of bias × τ_mag (≈ 5° for 0.5 °/s).
 #[derive(Debug, Default, Clone)]
 pub struct BiasRegression {
+    first_time_s: Option<f64>,
     last_time_s: Option<f64>,
     angle: [f64; 3],
     n: f64,
@@ -39,7 +40,8 @@ impl BiasRegression {
             }
         }
         self.last_time_s = Some(s.time_s);
-        let t = s.time_s;
+        // Time from the segment's first sample keeps the sums well conditioned late in a file.
+        let t = s.time_s - *self.first_time_s.get_or_insert(s.time_s);
         self.n += 1.0;
         self.st += t;
         self.stt += t * t;
@@ -49,7 +51,7 @@ impl BiasRegression {
         }
     }
 
-    /// The bias (rad/s); `None` with fewer than 1 s worth of distinct times.
+    /// The bias (rad/s); `None` with fewer than 3 samples or no spread in time.
     pub fn bias(&self) -> Option<[f64; 3]> {
         let den = self.n * self.stt - self.st * self.st;
         (self.n >= 3.0 && den > 0.0)
@@ -168,7 +170,8 @@ mod tests {
         let mut r = BiasRegression::default();
         let bias = [0.01, -0.02, 0.005];
         for i in 0..700 {
-            let t = i as f64 / 100.0;
+            // Late in a long recording, to check the conditioning.
+            let t = 7200.0 + i as f64 / 100.0;
             // Sway of 0.25° at 0.7 Hz on top of the bias.
             let sway = 0.25f64.to_radians()
                 * 2.0
