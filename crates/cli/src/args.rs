@@ -26,6 +26,7 @@ impl ImportArgs {
             rate_hz: self.rate,
             acc_unit: self.acc_unit,
             gyr_unit: self.gyr_unit,
+            ignore_mag: false,
         }
     }
 }

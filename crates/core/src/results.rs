@@ -66,6 +66,7 @@ pub struct Recording {
     pub rate_hz: f64,
     pub samples: u64,
     pub task: Task,
+    /// Whether magnetometer data was read (false with `--no-mag`).
     pub has_magnetometer: bool,
     /// Orientation method, e.g. "vqf-9d" or "vqf-6d".
     pub fusion: String,

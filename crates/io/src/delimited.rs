@@ -166,7 +166,12 @@ fn names_of(header: &Header, set: &[Option<usize>; 3]) -> String {
 }
 
 /// Opens a delimited recording whose header has been read.
-pub(crate) fn open(path: &Path, lines: LineReader, header: Header) -> Result<Opened, ImportError> {
+pub(crate) fn open(
+    path: &Path,
+    lines: LineReader,
+    header: Header,
+    ignore_mag: bool,
+) -> Result<Opened, ImportError> {
     let collis = [7, 10].iter().any(|&n| {
         header
             .names
@@ -192,6 +197,10 @@ pub(crate) fn open(path: &Path, lines: LineReader, header: Header) -> Result<Ope
                 names_of(&header, &c.mag)
             ),
         ));
+        c.ignored.extend(c.mag.iter().flatten());
+        c.mag = [None; 3];
+    }
+    if ignore_mag {
         c.ignored.extend(c.mag.iter().flatten());
         c.mag = [None; 3];
     }

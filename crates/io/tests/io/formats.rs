@@ -217,3 +217,30 @@ fn coremotion_export_gives_specific_force_with_gravity_up() {
     assert_eq!(r.samples[0].gyr_rad_s, [0.01, 0.02, 0.03]);
     assert!(r.samples.iter().all(|s| s.mag.is_none()));
 }
+
+#[test]
+fn ignore_mag_leaves_the_magnetometer_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rec.csv");
+    let mut w = ImuCsvWriter::new(&path, true).unwrap();
+    for i in 0..500 {
+        w.write(&sample(i, 100.0)).unwrap();
+    }
+    w.finish().unwrap();
+    let with = read(&path, &ImportOptions::default());
+    assert!(with.info.has_mag && with.samples.iter().all(|s| s.mag.is_some()));
+    let opts = ImportOptions {
+        ignore_mag: true,
+        ..Default::default()
+    };
+    let without = read(&path, &opts);
+    assert!(!without.info.has_mag);
+    assert!(without.samples.iter().all(|s| s.mag.is_none()));
+    assert_eq!(without.samples.len(), with.samples.len());
+    assert!(
+        without.info.columns.contains("mag_x"),
+        "{}",
+        without.info.columns
+    );
+    assert!(without.warnings.is_empty(), "{:?}", without.warnings);
+}
