@@ -140,6 +140,9 @@ impl Orientation {
             params.motion_bias_est_enabled = false;
             params.rest_bias_est_enabled = false;
         }
+        // Without a magnetometer there is nothing to reject, and VQF would still low-pass the
+        // gyroscope every sample for it.
+        params.mag_dist_rejection_enabled = use_mag;
         let dt_nominal = 1.0 / rate_hz;
         let mut vqf = VQF::new(dt_nominal, None, None, Some(params));
         if let Some(b) = bias_rad_s {

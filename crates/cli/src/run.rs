@@ -125,7 +125,7 @@ impl<'a> AngleSource<'a> {
         let cfg = ImuConfig {
             rate_hz: info.rate_hz,
             trunk_rate_hz: trunk_info.as_ref().map_or(info.rate_hz, |t| t.rate_hz),
-            use_mag: !args.no_mag,
+            use_mag: !args.no_mag && info.has_mag,
             mounting: args.axes,
             trunk_mounting: args.trunk_axes,
             neutral_s: args.neutral,
