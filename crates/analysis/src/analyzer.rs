@@ -42,6 +42,7 @@ pub struct Analyzer {
     velocity: VelocityAcc,
     tremor: TremorAnalyzer,
     jerks: JerkDetector,
+    jerks_seen: usize,
     spasms: SpasmDetector,
     hold: HoldTracker,
 }
@@ -59,6 +60,7 @@ impl Analyzer {
             velocity: VelocityAcc::default(),
             tremor: TremorAnalyzer::new(cfg.rate_hz),
             jerks: JerkDetector::new(cfg.rate_hz),
+            jerks_seen: 0,
             spasms: SpasmDetector::new(cfg.rate_hz),
             hold: HoldTracker::new(cfg.rate_hz, referenced),
         }
@@ -92,6 +94,11 @@ impl Analyzer {
                 let v: [f64; 3] = std::array::from_fn(|i| (a[i] - p.angles_deg[i]) / dt);
                 self.velocity.push(&v);
                 self.jerks.push(s.time_s, a, &v);
+                // A new jerk: the tremor analysis leaves its blocks out.
+                if let Some(e) = self.jerks.events().get(self.jerks_seen) {
+                    self.tremor.exclude(e.time_s, e.time_s + e.duration_s);
+                    self.jerks_seen += 1;
+                }
             }
             None => {
                 if self.dist.count() > 0 && !self.resumed {
@@ -141,5 +148,60 @@ impl Analyzer {
             },
             warnings,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn analyse(f: impl Fn(f64) -> [f64; 3]) -> Analysis {
+        let rate = 100.0;
+        let mut a = Analyzer::new(AnalysisConfig {
+            rate_hz: rate,
+            rotation_referenced: true,
+            exclude_s: None,
+            task: Task::Rest,
+        });
+        for i in 0..(90.0 * rate) as usize {
+            let t = i as f64 / rate;
+            a.push(&AngleSample {
+                time_s: t,
+                angles_deg: f(t),
+                confidence: 1.0,
+            });
+        }
+        a.snapshot()
+    }
+
+    /// 12° out-and-back jerks of 150 ms on rotation, every 3.7 s.
+    fn jerks(t: f64) -> f64 {
+        let phase = t % 3.7;
+        if t > 3.0 && phase < 0.15 {
+            12.0 * 0.5 * (1.0 - (2.0 * PI * phase / 0.15).cos())
+        } else {
+            0.0
+        }
+    }
+
+    #[test]
+    fn jerks_neither_make_nor_inflate_a_tremor() {
+        let with_tremor = analyse(|t| [20.0 + jerks(t) + (2.0 * PI * 4.5 * t).sin(), 0.0, 0.0]);
+        let m = &with_tremor.measurements;
+        assert!(m.tremor.present, "{}", m.tremor.criterion);
+        // Sinusoid-equivalent amplitude of the 1° tremor, jerks left out.
+        let amp = m.tremor.amplitude_deg.unwrap();
+        assert!(
+            (amp - 1.0).abs() < 0.05,
+            "{amp} {} jerks {}",
+            m.tremor.criterion,
+            m.jerks.count
+        );
+        assert!(m.jerks.count >= 22, "{}", m.jerks.count);
+        let jerks_only = analyse(|t| [20.0 + jerks(t), 0.0, 0.0]);
+        let m = &jerks_only.measurements;
+        assert!(!m.tremor.present, "{}", m.tremor.criterion);
+        assert!(m.jerks.count >= 22, "{}", m.jerks.count);
     }
 }

@@ -5,9 +5,10 @@
 //! - trigger when the speed exceeds max(40 °/s, 3.5 × the running RMS speed of the last few
 //!   seconds). The adaptive part keeps an ongoing tremor (whose speed is steady) from
 //!   triggering: a sinusoid's peak speed is only √2 × its RMS;
-//! - the event runs from the last sample below a quarter of the trigger level before it to the
-//!   last sample above that level, bridging dips shorter than 60 ms (the out-and-back
-//!   excursion stops for an instant at its turning point);
+//! - the event runs from the last sample below a low level before it to the last sample above
+//!   that level, bridging dips shorter than 60 ms (the out-and-back excursion stops for an
+//!   instant at its turning point). The low level is a quarter of the trigger level, and at
+//!   least 1.5 × the running RMS speed so that an ongoing tremor does not hold the event open;
 //! - it is a jerk if it lasts ≤ 400 ms, moves the head ≥ 1.5° from where it was at onset and
 //!   comes back at least halfway by its end (an excursion, not a move to a new position:
 //!   half a cycle of voluntary nodding is brief too, but does not come back). Longer events
@@ -23,6 +24,7 @@ use std::collections::VecDeque;
 const SPEED_FLOOR_DPS: f64 = 40.0;
 const SPEED_RMS_FACTOR: f64 = 3.5;
 const LOW_FRACTION: f64 = 0.25;
+const BACKGROUND_FACTOR: f64 = 1.5;
 const BRIDGE_S: f64 = 0.06;
 const MAX_DURATION_S: f64 = 0.4;
 const MIN_AMPLITUDE_DEG: f64 = 1.5;
@@ -121,7 +123,9 @@ impl JerkDetector {
                 self.finish();
             }
         } else if speed > self.threshold() {
-            let low_dps = LOW_FRACTION * self.threshold();
+            // Above any ongoing oscillation too: a sinusoid's speed peaks at √2 × its RMS.
+            let low_dps = (LOW_FRACTION * self.threshold())
+                .max(BACKGROUND_FACTOR * self.mean_sq_speed.sqrt());
             let onset = self
                 .recent
                 .iter()
@@ -176,6 +180,11 @@ impl JerkDetector {
                 peak_velocity_dps: ev.peak_dps,
             });
         }
+    }
+
+    /// Events found so far, in time order.
+    pub fn events(&self) -> &[JerkEvent] {
+        &self.events
     }
 
     pub fn snapshot(&self) -> Jerks {

@@ -6,7 +6,10 @@
 //! a Welch spectrum of the angle (4-s Hann segments) for the dominant frequency and peak
 //! width, 1-s blocks for how much of the time the tremor is there, and the intervals between
 //! successive oscillation peaks for rhythmicity (CV of inter-peak intervals; Mov Disord 2025,
-//! doi 10.1002/mds.30322).
+//! doi 10.1002/mds.30322). Blocks that hold a jerk (reported with [`TremorAnalyzer::exclude`])
+//! are left out of the amplitude and of the share of time: a jerk's broadband energy is
+//! neither tremor nor a reason to inflate one. Blocks are committed one block late, when the
+//! jerk detector has decided about them.
 //!
 //! Band: essential tremor 4–12 Hz, dystonic head tremor 3–6.5 Hz in IMU studies, video peaks
 //! ≈ 2 Hz (clinical.md, Robakis & Louis 2016; Vu et al. 2022), hence 2–12 Hz.
@@ -26,6 +29,7 @@ use crate::per_axis;
 use collis_core::results::{Regularity, Tremor, TremorAxis};
 use collis_core::Axis;
 use collis_dsp::{Butterworth, Psd, Welch};
+use std::collections::VecDeque;
 
 pub const BAND_HZ: [f64; 2] = [2.0, 12.0];
 pub const PRESENCE_AMPLITUDE_DEG: f64 = 0.3;
@@ -37,16 +41,19 @@ const SLOW_POWER_RATIO: f64 = 4.0;
 const SETTLE_S: f64 = 1.0;
 const SEGMENT_S: f64 = 4.0;
 const BLOCK_S: f64 = 1.0;
+const JERK_MARGIN_BEFORE_S: f64 = 0.1;
+const JERK_MARGIN_AFTER_S: f64 = 0.5;
 
 struct AxisState {
     filter: Butterworth,
     welch: Welch,
+    /// Committed (jerk-free) blocks: sum of squares, samples, count, count above threshold.
     sum_sq: f64,
     n: u64,
-    block_sum_sq: f64,
-    block_n: usize,
     blocks: u64,
     blocks_over: u64,
+    block_sum_sq: f64,
+    pending_sum_sq: f64,
     block_amplitude: f64,
     prev: [f64; 2],
     last_peak_s: Option<f64>,
@@ -82,6 +89,13 @@ pub struct TremorAnalyzer {
     settle: usize,
     settle_left: usize,
     block_len: usize,
+    block_n: usize,
+    block_start_s: f64,
+    /// The last finished block `[start, end]`, waiting for the jerk detector.
+    pending: Option<([f64; 2], usize)>,
+    /// Recent jerk intervals (with margins) that blocks must not overlap.
+    excluded: VecDeque<[f64; 2]>,
+    blocks_with_jerks: u64,
 }
 
 impl TremorAnalyzer {
@@ -94,10 +108,10 @@ impl TremorAnalyzer {
                 welch: Welch::new(rate_hz, seg, 2 * seg),
                 sum_sq: 0.0,
                 n: 0,
-                block_sum_sq: 0.0,
-                block_n: 0,
                 blocks: 0,
                 blocks_over: 0,
+                block_sum_sq: 0.0,
+                pending_sum_sq: 0.0,
                 block_amplitude: 0.0,
                 prev: [0.0; 2],
                 last_peak_s: None,
@@ -118,21 +132,74 @@ impl TremorAnalyzer {
             settle,
             settle_left: settle,
             block_len: (BLOCK_S * rate_hz).round().max(1.0) as usize,
+            block_n: 0,
+            block_start_s: 0.0,
+            pending: None,
+            excluded: VecDeque::new(),
+            blocks_with_jerks: 0,
         }
     }
 
     /// Start again after a gap: filters settle anew, the accumulated figures are kept.
     pub fn restart(&mut self) {
+        self.commit_pending();
         self.settle_left = self.settle;
+        self.block_n = 0;
         if let Some(axes) = &mut self.axes {
             for a in axes.iter_mut() {
                 a.filter.reset();
                 a.welch.restart();
                 a.block_sum_sq = 0.0;
-                a.block_n = 0;
                 a.last_peak_s = None;
             }
         }
+    }
+
+    /// Leave out the blocks overlapping a jerk from `start_s` to `end_s` (the band-pass rings
+    /// for a while after it, hence the margin).
+    pub fn exclude(&mut self, start_s: f64, end_s: f64) {
+        self.excluded
+            .push_back([start_s - JERK_MARGIN_BEFORE_S, end_s + JERK_MARGIN_AFTER_S]);
+    }
+
+    fn overlaps_jerk(&self, [s, e]: [f64; 2]) -> bool {
+        self.excluded.iter().any(|&[a, b]| a <= e && b >= s)
+    }
+
+    /// Commit the pending block to the figures unless a jerk overlapped it.
+    fn commit_pending(&mut self) {
+        let Some((span, n)) = self.pending.take() else {
+            return;
+        };
+        if self.overlaps_jerk(span) {
+            self.blocks_with_jerks += 1;
+        } else if let Some(axes) = &mut self.axes {
+            for a in axes.iter_mut() {
+                a.sum_sq += a.pending_sum_sq;
+                a.n += n as u64;
+                a.blocks += 1;
+                if (2.0 * a.pending_sum_sq / n as f64).sqrt() >= PRESENCE_AMPLITUDE_DEG {
+                    a.blocks_over += 1;
+                }
+            }
+        }
+        // Jerks that ended before this block cannot overlap later ones.
+        while self.excluded.front().is_some_and(|&[_, b]| b < span[0]) {
+            self.excluded.pop_front();
+        }
+    }
+
+    fn finish_block(&mut self, end_s: f64) {
+        self.commit_pending();
+        if let Some(axes) = &mut self.axes {
+            for a in axes.iter_mut() {
+                a.block_amplitude = (2.0 * a.block_sum_sq / self.block_n as f64).sqrt();
+                a.pending_sum_sq = a.block_sum_sq;
+                a.block_sum_sq = 0.0;
+            }
+        }
+        self.pending = Some(([self.block_start_s, end_s], self.block_n));
+        self.block_n = 0;
     }
 
     #[inline]
@@ -147,19 +214,7 @@ impl TremorAnalyzer {
                 a.prev = [a.prev[1], y];
                 continue;
             }
-            a.sum_sq += y * y;
-            a.n += 1;
             a.block_sum_sq += y * y;
-            a.block_n += 1;
-            if a.block_n == self.block_len {
-                a.block_amplitude = (2.0 * a.block_sum_sq / a.block_n as f64).sqrt();
-                a.blocks += 1;
-                if a.block_amplitude >= PRESENCE_AMPLITUDE_DEG {
-                    a.blocks_over += 1;
-                }
-                a.block_sum_sq = 0.0;
-                a.block_n = 0;
-            }
             // An oscillation peak one sample ago, above half the recent amplitude.
             let [p2, p1] = a.prev;
             if p1 > p2 && p1 >= y && p1 > 0.5 * a.block_amplitude.max(0.1 * PRESENCE_AMPLITUDE_DEG)
@@ -175,11 +230,38 @@ impl TremorAnalyzer {
             }
             a.prev = [p1, y];
         }
+        if settled {
+            if self.block_n == 0 {
+                self.block_start_s = time_s;
+            }
+            self.block_n += 1;
+            if self.block_n == self.block_len {
+                self.finish_block(time_s);
+            }
+        }
+    }
+
+    /// Committed figures of an axis plus the pending block when no jerk overlaps it:
+    /// (sum of squares, samples, blocks, blocks above the amplitude threshold).
+    fn figures_so_far(&self, a: &AxisState) -> (f64, u64, u64, u64) {
+        match self.pending {
+            Some((span, n)) if !self.overlaps_jerk(span) => {
+                let over = (2.0 * a.pending_sum_sq / n as f64).sqrt() >= PRESENCE_AMPLITUDE_DEG;
+                (
+                    a.sum_sq + a.pending_sum_sq,
+                    a.n + n as u64,
+                    a.blocks + 1,
+                    a.blocks_over + u64::from(over),
+                )
+            }
+            _ => (a.sum_sq, a.n, a.blocks, a.blocks_over),
+        }
     }
 
     fn axis_figures(&self, a: &AxisState, axis: Axis) -> Option<(TremorAxis, Psd)> {
         let psd = a.welch.psd()?;
-        if a.n == 0 {
+        let (sum_sq, n, _, _) = self.figures_so_far(a);
+        if n == 0 {
             return None;
         }
         let (_, k) = psd.peak(self.band_hz[0], self.band_hz[1])?;
@@ -202,7 +284,7 @@ impl TremorAnalyzer {
             TremorAxis {
                 axis,
                 peak_hz,
-                amplitude_deg: (2.0 * a.sum_sq / a.n as f64).sqrt(),
+                amplitude_deg: (2.0 * sum_sq / n as f64).sqrt(),
                 peak_power_fraction: if band > 0.0 { near / band } else { 0.0 },
             },
             psd,
@@ -241,8 +323,9 @@ impl TremorAnalyzer {
             out.criterion = "not analysed: recording shorter than one 4-s spectral segment".into();
             return out;
         };
-        let occupancy = if state.blocks > 0 {
-            state.blocks_over as f64 / state.blocks as f64
+        let (_, _, blocks, blocks_over) = self.figures_so_far(state);
+        let occupancy = if blocks > 0 {
+            blocks_over as f64 / blocks as f64
         } else {
             0.0
         };
@@ -277,9 +360,10 @@ impl TremorAnalyzer {
             (
                 occupancy >= PRESENCE_OCCUPANCY,
                 format!(
-                    "present in {:.0} % of 1-s blocks (≥ {:.0} %)",
+                    "present in {:.0} % of the 1-s blocks without jerks (≥ {:.0} %; {} with jerks left out)",
                     100.0 * occupancy,
-                    100.0 * PRESENCE_OCCUPANCY
+                    100.0 * PRESENCE_OCCUPANCY,
+                    self.blocks_with_jerks
                 ),
             ),
             (
