@@ -86,3 +86,17 @@ pub fn close(a: f64, b: f64, tol: f64) -> bool {
 pub fn norm(v: [f64; 3]) -> f64 {
     (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
 }
+
+/// Reads an ST-headset-style log (tab-separated mg/dps columns, no time column) at 26 Hz and
+/// checks what every such read must give.
+pub fn read_st_headset(path: &Path) -> Read {
+    let opts = ImportOptions {
+        rate_hz: Some(26.0),
+        ..Default::default()
+    };
+    let r = read(path, &opts);
+    assert_eq!(r.info.format, "delimited");
+    assert_eq!(r.info.rate_hz, 26.0);
+    assert!(!r.info.has_mag);
+    r
+}

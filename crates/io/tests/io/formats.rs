@@ -55,15 +55,8 @@ fn st_headset_style_tab_separated_mg_dps_without_time() {
     let path = write(dir.path(), "nod.txt", &s);
     let e = error(&path, &ImportOptions::default());
     assert!(e.to_string().contains("pass --rate HZ"), "{e}");
-    let opts = ImportOptions {
-        rate_hz: Some(26.0),
-        ..Default::default()
-    };
-    let r = read(&path, &opts);
-    assert_eq!(r.info.format, "delimited");
-    assert_eq!(r.info.rate_hz, 26.0);
+    let r = read_st_headset(&path);
     assert_eq!(r.samples.len(), 300);
-    assert!(!r.info.has_mag);
     let s1 = r.samples[1];
     assert!(close(s1.time_s, 1.0 / 26.0, 1e-12));
     assert!(close(s1.acc_m_s2[1], 0.931 * G, 1e-9));

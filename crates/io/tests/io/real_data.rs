@@ -36,15 +36,8 @@ fn st_headset_nod() {
     let Some(path) = shared("st-headset/nod.txt") else {
         return;
     };
-    let opts = ImportOptions {
-        rate_hz: Some(26.0),
-        ..Default::default()
-    };
-    let r = read(&path, &opts);
-    assert_eq!(r.info.format, "delimited");
-    assert_eq!(r.info.rate_hz, 26.0);
+    let r = read_st_headset(&path);
     assert_eq!(r.samples.len(), 1285);
-    assert!(!r.info.has_mag);
     assert!(close(median_norm(&r), 9.81, 0.5), "{}", median_norm(&r));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
