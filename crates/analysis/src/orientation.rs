@@ -72,9 +72,13 @@ pub struct Orientation {
 impl Orientation {
     /// `use_mag`: fuse the magnetometer when a sample has one (9D); otherwise 6D.
     pub fn new(rate_hz: f64, use_mag: bool) -> Self {
+        Self::with_params(rate_hz, use_mag, None)
+    }
+
+    fn with_params(rate_hz: f64, use_mag: bool, params: Option<vqf_rs::Params>) -> Self {
         let dt_nominal = 1.0 / rate_hz;
         Orientation {
-            vqf: VQF::new(dt_nominal, None, None, None),
+            vqf: VQF::new(dt_nominal, None, None, params),
             use_mag,
             fused_mag: false,
             dt_nominal,
@@ -143,18 +147,11 @@ impl Orientation {
         // Without a magnetometer there is nothing to reject, and VQF would still low-pass the
         // gyroscope every sample for it.
         params.mag_dist_rejection_enabled = use_mag;
-        let dt_nominal = 1.0 / rate_hz;
-        let mut vqf = VQF::new(dt_nominal, None, None, Some(params));
+        let mut o = Self::with_params(rate_hz, use_mag, Some(params));
         if let Some(b) = bias_rad_s {
-            vqf.set_bias_estimate(b, Some(BIAS_SIGMA_DPS));
+            o.vqf.set_bias_estimate(b, Some(BIAS_SIGMA_DPS));
         }
-        Orientation {
-            vqf,
-            use_mag,
-            fused_mag: false,
-            dt_nominal,
-            last_time_s: None,
-        }
+        o
     }
 
     /// True while VQF rejects the magnetometer of the last sample as disturbed (9D only).
