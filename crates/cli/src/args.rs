@@ -21,12 +21,13 @@ pub struct ImportArgs {
 }
 
 impl ImportArgs {
-    pub fn options(&self) -> ImportOptions {
+    /// The import options; `no_mag` leaves magnetometer columns unread.
+    pub fn options(&self, no_mag: bool) -> ImportOptions {
         ImportOptions {
             rate_hz: self.rate,
             acc_unit: self.acc_unit,
             gyr_unit: self.gyr_unit,
-            ignore_mag: false,
+            ignore_mag: no_mag,
         }
     }
 }
@@ -60,6 +61,20 @@ pub struct AngleArgs {
     /// Ignore the magnetometer (6D fusion).
     #[arg(long)]
     pub no_mag: bool,
+}
+
+impl Default for AngleArgs {
+    /// The command-line defaults: default mountings, no reference, magnetometer used.
+    fn default() -> Self {
+        AngleArgs {
+            import: ImportArgs::default(),
+            axes: Mounting::default(),
+            neutral: None,
+            trunk: None,
+            trunk_axes: Mounting::default(),
+            no_mag: false,
+        }
+    }
 }
 
 /// Parse `START:END` seconds.

@@ -7,7 +7,7 @@ use collis_analysis::pipeline::{self, ImuConfig, Run};
 use collis_analysis::PipelineErrorOr;
 use collis_core::results::{Recording, Reference, Results, Source, Task};
 use collis_core::{AngleSample, ImuSample};
-use collis_io::{open_imu, ImportError, ImportOptions, ImuReader, StreamInfo};
+use collis_io::{open_imu, ImportError, ImuReader, StreamInfo};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::thread::JoinHandle;
@@ -107,11 +107,7 @@ pub struct AngleSource<'a> {
 }
 
 fn open(path: &Path, args: &AngleArgs) -> Result<ImuReader> {
-    let opts = ImportOptions {
-        ignore_mag: args.no_mag,
-        ..args.import.options()
-    };
-    Ok(open_imu(path, &opts)?)
+    Ok(open_imu(path, &args.import.options(args.no_mag))?)
 }
 
 impl<'a> AngleSource<'a> {
@@ -163,7 +159,7 @@ impl<'a> AngleSource<'a> {
     }
 
     pub fn fusion(&self) -> &'static str {
-        if self.info.has_mag && !self.args.no_mag {
+        if self.cfg.use_mag {
             "vqf-9d"
         } else {
             "vqf-6d"

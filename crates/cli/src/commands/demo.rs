@@ -2,13 +2,12 @@
 //! (torticollis with dystonic head tremor), analyses the recording like any other file, and
 //! writes the summary and `results.json`, next to the simulation's truth for comparison.
 
-use crate::args::{AngleArgs, ImportArgs};
+use crate::args::AngleArgs;
 use crate::commands::simulate;
 use crate::{run, summary};
 use anyhow::Result;
 use clap::Args;
 use collis_core::results::Task;
-use collis_core::Mounting;
 use collis_sim::{simulate as sim, Profile, SimOptions};
 use std::path::PathBuf;
 
@@ -31,12 +30,8 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     let recording = simulate::write(&simulation, &a.out, opts.with_mag)?;
     let truth = &simulation.truth;
     let args = AngleArgs {
-        import: ImportArgs::default(),
-        axes: Mounting::default(),
         neutral: Some(truth.neutral_s),
-        trunk: None,
-        trunk_axes: Mounting::default(),
-        no_mag: false,
+        ..AngleArgs::default()
     };
     let results = run::analyze(&recording, &args, Task::Rest)?;
     let json = a.out.join("results.json");

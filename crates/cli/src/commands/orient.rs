@@ -5,7 +5,7 @@ use crate::args::ImportArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use collis_analysis::Orientation;
-use collis_io::{open_imu, ImportOptions, OrientationCsvWriter};
+use collis_io::{open_imu, OrientationCsvWriter};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -22,11 +22,7 @@ pub struct OrientArgs {
 }
 
 pub fn run(a: &OrientArgs) -> Result<()> {
-    let opts = ImportOptions {
-        ignore_mag: a.no_mag,
-        ..a.import.options()
-    };
-    let mut reader = open_imu(&a.input, &opts)?;
+    let mut reader = open_imu(&a.input, &a.import.options(a.no_mag))?;
     let mut orientation = Orientation::new(reader.info().rate_hz, !a.no_mag);
     let mut out = OrientationCsvWriter::new(&a.output)
         .with_context(|| format!("creating {}", a.output.display()))?;

@@ -19,10 +19,7 @@ fn analyse(path: &Path, rate: Option<f64>, axes: Mounting) -> Result<Results> {
             ..Default::default()
         },
         axes,
-        neutral: None,
-        trunk: None,
-        trunk_axes: Mounting::default(),
-        no_mag: false,
+        ..AngleArgs::default()
     };
     run::analyze(path, &args, Task::Rest)
 }

@@ -13,7 +13,7 @@
 //! held to 2°; tilt and flexion from 6D, and everything from 9D, to 1.5°.
 
 use super::{mark, Section};
-use crate::args::{AngleArgs, ImportArgs};
+use crate::args::AngleArgs;
 use crate::commands::simulate;
 use crate::run;
 use anyhow::Result;
@@ -105,12 +105,11 @@ fn analyse(
     let simulation = sim(opts);
     let recording = simulate::write(&simulation, truth_dir, opts.with_mag)?;
     let args = AngleArgs {
-        import: ImportArgs::default(),
         axes: opts.mounting,
         neutral: Some(simulation.truth.neutral_s),
         trunk: (sensors == Sensors::Trunk).then(|| truth_dir.join("trunk.csv")),
         trunk_axes: opts.trunk_mounting,
-        no_mag: false,
+        ..AngleArgs::default()
     };
     let results = run::analyze(&recording, &args, Task::Rest)?;
     Ok((simulation.truth, results))
