@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod fsutil;
+mod pattern_summary;
 mod readme;
 mod run;
 mod summary;

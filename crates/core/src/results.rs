@@ -7,8 +7,13 @@
 use crate::Axis;
 use serde::{Deserialize, Serialize};
 
+pub use crate::pattern::{
+    Pattern, PatternExplanation, PatternFeature, PatternLabel, SensoryTrick, TrickTrial,
+    PATTERN_CAVEAT,
+};
+
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Label carried by every result.
 pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
@@ -36,6 +41,12 @@ pub struct Measurements {
     pub spasms: Spasms,
     pub neutral_hold: NeutralHold,
     pub twstrs: Twstrs,
+    /// Movement-pattern profile (schema 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    /// Sensory-trick effect, when trick segments or a with/without pair were given (schema 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensory_trick: Option<SensoryTrick>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

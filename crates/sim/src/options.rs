@@ -1,6 +1,7 @@
 //! Simulation options: which profile and seed, the recording's length and rate, the sensors
 //! and their placement, and the error model switches.
 
+use crate::trajectory::Relief;
 use crate::Profile;
 use collis_core::Mounting;
 
@@ -32,6 +33,8 @@ pub struct SimOptions {
     pub head_lever_m: [f64; 3],
     /// Trunk sensor position from the neck pivot, trunk frame, metres.
     pub trunk_lever_m: [f64; 3],
+    /// A sensory trick during the recording, when set.
+    pub trick: Option<Relief>,
 }
 
 impl SimOptions {
@@ -79,6 +82,7 @@ impl Default for SimOptions {
             mag_disturbance: false,
             head_lever_m: [0.03, 0.0, 0.18],
             trunk_lever_m: [0.10, 0.0, -0.15],
+            trick: None,
         }
     }
 }

@@ -97,11 +97,15 @@ pub fn truth(opts: &SimOptions) -> Truth {
     let events = trajectory.timeline.events();
     let of_kind = |kind| events.iter().filter(move |e| e.kind == kind);
     let jerks = of_kind(Kind::Jerk)
-        .map(|e| TruthJerk {
-            time_s: e.start_s,
-            duration_s: e.duration_s(),
-            axis: e.axis,
-            amplitude_deg: e.amplitude_deg,
+        .flat_map(|e| {
+            e.pulses()
+                .into_iter()
+                .map(|(time_s, duration_s)| TruthJerk {
+                    time_s,
+                    duration_s,
+                    axis: e.axis,
+                    amplitude_deg: e.amplitude_deg,
+                })
         })
         .collect();
     let spasms = of_kind(Kind::Spasm)

@@ -1,11 +1,12 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
-//! angles, tremor and jerks; on the real third-party recordings in `../shared/data` when that
+//! angles, tremor and jerks, and their movement patterns; on the real third-party recordings in `../shared/data` when that
 //! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log).
 //! Prints Markdown tables, can write them into README.md, and fails when an acceptance
 //! figure is missed.
 
 mod broad;
 mod headset;
+mod patterns;
 mod synthetic;
 
 use anyhow::Result;
@@ -32,7 +33,7 @@ pub struct Section {
 }
 
 pub fn run(a: &ValidateArgs) -> Result<()> {
-    let mut sections = vec![synthetic::run(a.seeds)?];
+    let mut sections = vec![synthetic::run(a.seeds)?, patterns::run(a.seeds)?];
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);
         sections.push(headset::run(&a.data)?);
