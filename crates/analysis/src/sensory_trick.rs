@@ -78,7 +78,9 @@ impl Trial {
 enum Design {
     Segments,
     /// Samples of the without-trick recording come through [`TrickAnalyzer::push_without`].
-    Pair { started_s: Option<f64> },
+    Pair {
+        started_s: Option<f64>,
+    },
 }
 
 pub struct TrickAnalyzer {
@@ -118,7 +120,9 @@ impl TrickAnalyzer {
 
     /// Tremor-band value of a sample, restarting the filters after gaps.
     fn tremor_band(&mut self, s: &AngleSample) -> Option<f64> {
-        let gap = self.prev_s.is_none_or(|p| s.time_s - p > 0.1 || s.time_s <= p);
+        let gap = self
+            .prev_s
+            .is_none_or(|p| s.time_s - p > 0.1 || s.time_s <= p);
         self.prev_s = Some(s.time_s);
         let band = self.band.as_mut()?;
         if gap {
@@ -320,10 +324,12 @@ fn benefit_s(blocks: &[[f64; 3]], before: f64, during: f64, k: usize) -> f64 {
     best as f64 * BLOCK_S
 }
 
-fn items(best: &TrickTrial, evidence: Vec<Evidence>) -> (TwstrsItem, TwstrsItem) {
-    let r = best.relief_percent;
-    let lasting = best.benefit_s >= TWSTRS2_MIN_BENEFIT_S;
-    let (score, rule) = if r >= COMPLETE && lasting {
+/// TWSTRS (0–2) and TWSTRS-2 (0–4) scores for a trick's relief (%) and benefit time (s),
+/// with the rule that gave each.
+pub fn item_scores(relief_percent: f64, benefit_s: f64) -> ((u8, String), (u8, String)) {
+    let r = relief_percent;
+    let lasting = benefit_s >= TWSTRS2_MIN_BENEFIT_S;
+    let twstrs = if r >= COMPLETE && lasting {
         (0, format!("complete relief (≥ {COMPLETE} %)"))
     } else if r >= MILD {
         (
@@ -333,17 +339,8 @@ fn items(best: &TrickTrial, evidence: Vec<Evidence>) -> (TwstrsItem, TwstrsItem)
     } else {
         (2, format!("little or no benefit (< {MILD} %)"))
     };
-    let twstrs = TwstrsItem {
-        score,
-        max: 2,
-        rule: format!("{rule}; TWSTRS effect of sensory tricks (Consky & Lang 1994)"),
-        evidence: evidence.clone(),
-    };
-    let (score2, rule2) = if !lasting {
-        (
-            4,
-            format!("improvement lasted < {TWSTRS2_MIN_BENEFIT_S} s"),
-        )
+    let twstrs2 = if !lasting {
+        (4, format!("improvement lasted < {TWSTRS2_MIN_BENEFIT_S} s"))
     } else if r >= COMPLETE {
         (0, format!("complete improvement (≥ {COMPLETE} %)"))
     } else if r >= MODERATE {
@@ -354,6 +351,17 @@ fn items(best: &TrickTrial, evidence: Vec<Evidence>) -> (TwstrsItem, TwstrsItem)
         (3, format!("minimal improvement ({MINIMAL}–{MILD} %)"))
     } else {
         (4, format!("no improvement (< {MINIMAL} %)"))
+    };
+    (twstrs, twstrs2)
+}
+
+fn items(best: &TrickTrial, evidence: Vec<Evidence>) -> (TwstrsItem, TwstrsItem) {
+    let ((score, rule), (score2, rule2)) = item_scores(best.relief_percent, best.benefit_s);
+    let twstrs = TwstrsItem {
+        score,
+        max: 2,
+        rule: format!("{rule}; TWSTRS effect of sensory tricks (Consky & Lang 1994)"),
+        evidence: evidence.clone(),
     };
     let twstrs2 = TwstrsItem {
         score: score2,

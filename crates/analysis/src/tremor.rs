@@ -257,10 +257,10 @@ impl TremorAnalyzer {
         }
         if settled {
             let [r, t, f] = band;
-            for (m, p) in self
-                .block_moments
-                .iter_mut()
-                .zip([r * r, t * t, f * f, r * t, r * f, t * f])
+            for (m, p) in
+                self.block_moments
+                    .iter_mut()
+                    .zip([r * r, t * t, f * f, r * t, r * f, t * f])
             {
                 *m += p;
             }

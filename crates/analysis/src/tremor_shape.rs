@@ -88,7 +88,10 @@ impl TremorShapeAcc {
         let eig = SymmetricEigen::new(m);
         let mut order = [0, 1, 2];
         order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
-        let (l1, l2) = (eig.eigenvalues[order[0]], eig.eigenvalues[order[1]].max(0.0));
+        let (l1, l2) = (
+            eig.eigenvalues[order[0]],
+            eig.eigenvalues[order[1]].max(0.0),
+        );
         let ratio = if l2 > l1 / 1000.0 { l1 / l2 } else { 1000.0 };
         let v = eig.eigenvectors.column(order[0]);
         Some((ratio, [v[0].abs(), v[1].abs(), v[2].abs()]))

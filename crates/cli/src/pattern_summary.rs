@@ -15,8 +15,7 @@ pub fn render(m: &Measurements, s: &mut String) {
             p.top.describe()
         );
         for e in &p.explanations {
-            if e.label == p.top || (e.score >= LIST_FROM && e.label != PatternLabel::WithinNormal)
-            {
+            if e.label == p.top || (e.score >= LIST_FROM && e.label != PatternLabel::WithinNormal) {
                 let _ = writeln!(s, "  {}  [confidence {:.2}]", e.summary, e.confidence);
             }
         }

@@ -101,7 +101,9 @@ impl Event {
                 count,
                 interval_s,
             } => {
-                let k = (s / interval_s).floor().clamp(0.0, (count.max(1) - 1) as f64);
+                let k = (s / interval_s)
+                    .floor()
+                    .clamp(0.0, (count.max(1) - 1) as f64);
                 raised_cosine((s - k * interval_s) / duration_s)
             }
             Shape::Plateau {

@@ -39,7 +39,7 @@ pub use options::SimOptions;
 pub use physics::GRAVITY;
 pub use profile::{Profile, UnknownProfile};
 pub use trajectory::{Relief, RELIEF_ONSET_S, RELIEF_WEAR_OFF_S};
-pub use truth::{truth, Truth, TruthJerk, TruthSpasm, TruthTremor};
+pub use truth::{truth, Truth, TruthJerk, TruthSpasm, TruthTremor, TruthTrick};
 
 use body::Site;
 use collis_core::ImuSample;

@@ -56,12 +56,7 @@ impl Relief {
     /// Share of the posture and tremor left at `t` (1 without the trick).
     pub fn factor(&self, t: f64) -> f64 {
         let hold = (self.end_s + self.carry_s - self.start_s - RELIEF_ONSET_S).max(0.0);
-        let on = plateau(
-            t - self.start_s,
-            RELIEF_ONSET_S,
-            hold,
-            RELIEF_WEAR_OFF_S,
-        );
+        let on = plateau(t - self.start_s, RELIEF_ONSET_S, hold, RELIEF_WEAR_OFF_S);
         1.0 - self.fraction * on
     }
 }
@@ -84,8 +79,7 @@ impl Trajectory {
         std::array::from_fn(|i| {
             let flow: f64 = self.flow.iter().map(|layer| layer[i].value(t)).sum();
             self.sway[i].value(t)
-                + onset
-                    * (relief * (self.posture[i] + self.drift[i].value(t) + tremor[i]) + flow)
+                + onset * (relief * (self.posture[i] + self.drift[i].value(t) + tremor[i]) + flow)
                 + events[i]
         })
     }

@@ -268,10 +268,19 @@ mod tests {
             .map(|k| {
                 let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
                 let size = 3.0 + (k * 7 % 8) as f64;
-                jerk(k as f64, axes[k % 3], sign * size, 0.05 + 0.013 * (k * 5 % 8) as f64)
+                jerk(
+                    k as f64,
+                    axes[k % 3],
+                    sign * size,
+                    0.05 + 0.013 * (k * 5 % 8) as f64,
+                )
             })
             .collect();
-        assert!(stereotypy(&random).unwrap() < 0.2, "{:?}", stereotypy(&random));
+        assert!(
+            stereotypy(&random).unwrap() < 0.2,
+            "{:?}",
+            stereotypy(&random)
+        );
         assert!(stereotypy(&same[..4]).is_none());
     }
 

@@ -82,10 +82,10 @@ impl SlowMovement {
             let dt = time_s - t0;
             if dt > 0.0 {
                 let [r, t, f]: [f64; 3] = std::array::from_fn(|i| (slow[i] - p[i]) / dt);
-                for (m, x) in self
-                    .moments
-                    .iter_mut()
-                    .zip([r * r, t * t, f * f, r * t, r * f, t * f])
+                for (m, x) in
+                    self.moments
+                        .iter_mut()
+                        .zip([r * r, t * t, f * f, r * t, r * f, t * f])
                 {
                     *m += x;
                 }

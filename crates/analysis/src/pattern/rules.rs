@@ -104,12 +104,13 @@ fn length_confidence(f: &Features) -> f64 {
 /// Every label's score with its explanation, highest first.
 pub fn score(f: &Features) -> Vec<PatternExplanation> {
     let length = length_confidence(f);
-    let posture = ramp(f.sustained_deviation_deg, POSTURE_DEG[0], POSTURE_DEG[1])
-        .min(if f.rotation_referenced {
+    let posture = ramp(f.sustained_deviation_deg, POSTURE_DEG[0], POSTURE_DEG[1]).min(
+        if f.rotation_referenced {
             1.0
         } else {
             UNREFERENCED_POSTURE_CAP
-        });
+        },
+    );
     let posture_ev = vec![
         ev(
             &format!("median {} angle", f.posture_axis),
@@ -127,7 +128,11 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
     let posture_conf = length * if f.rotation_referenced { 1.0 } else { 0.3 };
 
     let tremor = if f.tremor_present {
-        ramp(f.tremor_amplitude_deg.unwrap_or(0.0), TREMOR_DEG[0], TREMOR_DEG[1])
+        ramp(
+            f.tremor_amplitude_deg.unwrap_or(0.0),
+            TREMOR_DEG[0],
+            TREMOR_DEG[1],
+        )
     } else {
         0.0
     };
@@ -159,8 +164,8 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
     let mut et_ev = tremor_ev;
     et_ev.push(posture_ev[1].clone());
 
-    let jerks = ramp(f.jerk_rate_per_min, JERK_RATE[0], JERK_RATE[1])
-        * ramp(f.jerk_count as f64, 2.0, 5.0);
+    let jerks =
+        ramp(f.jerk_rate_per_min, JERK_RATE[0], JERK_RATE[1]) * ramp(f.jerk_count as f64, 2.0, 5.0);
     let duration = f.jerk_median_duration_s.unwrap_or(0.0);
     let brief = 1.0 - ramp(duration, JERK_BRIEF_S[0], JERK_BRIEF_S[1]);
     let stereotyped = ramp(
@@ -260,16 +265,16 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
             words: "continuous flowing movement with no dominant axis".into(),
         },
     ];
-    let (abnormal, worst) = scores
-        .iter()
-        .map(|s| (s.value, s.label))
-        .fold((0.0, PatternLabel::WithinNormal), |a, b| {
+    let (abnormal, worst) = scores.iter().map(|s| (s.value, s.label)).fold(
+        (0.0, PatternLabel::WithinNormal),
+        |a, b| {
             if b.0 > a.0 {
                 b
             } else {
                 a
             }
-        });
+        },
+    );
     let mut normal_ev = vec![ev("highest other score", abnormal, "1")];
     if worst != PatternLabel::WithinNormal {
         normal_ev[0].figure = format!("highest other score ({worst})");

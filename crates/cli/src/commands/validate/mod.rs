@@ -8,6 +8,7 @@ mod broad;
 mod headset;
 mod patterns;
 mod synthetic;
+mod trick;
 
 use anyhow::Result;
 use clap::Args;
@@ -33,7 +34,11 @@ pub struct Section {
 }
 
 pub fn run(a: &ValidateArgs) -> Result<()> {
-    let mut sections = vec![synthetic::run(a.seeds)?, patterns::run(a.seeds)?];
+    let mut sections = vec![
+        synthetic::run(a.seeds)?,
+        patterns::run(a.seeds)?,
+        trick::run(a.seeds)?,
+    ];
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);
         sections.push(headset::run(&a.data)?);

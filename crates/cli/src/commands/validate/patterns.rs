@@ -68,7 +68,10 @@ pub fn run(seeds: u64) -> Result<Section> {
     let passed = top_rate >= TOP_RIGHT && normal_rate >= HEALTHY_NORMAL;
 
     let mut md = String::new();
-    let _ = writeln!(md, "#### Movement patterns on simulated recordings (truth known)\n");
+    let _ = writeln!(
+        md,
+        "#### Movement patterns on simulated recordings (truth known)\n"
+    );
     let _ = writeln!(
         md,
         "{seeds} seeds × 2 mountings × noise ×{} × 9D/6D per profile, 120 s at 100 Hz, neutral segment as reference. Rows: simulated profile (its expected pattern); columns: top pattern. Acceptance: top pattern right in ≥ {:.0} % of runs, healthy \"within normal\" in ≥ {:.0} %.\n",
@@ -78,7 +81,11 @@ pub fn run(seeds: u64) -> Result<Section> {
     );
     let short = |l: PatternLabel| l.name().replace('_', " ");
     let header: Vec<String> = PatternLabel::ALL.iter().map(|l| short(*l)).collect();
-    let _ = writeln!(md, "| profile (expected) | {} | right |", header.join(" | "));
+    let _ = writeln!(
+        md,
+        "| profile (expected) | {} | right |",
+        header.join(" | ")
+    );
     let _ = writeln!(md, "|---|{}---|", "---|".repeat(PatternLabel::ALL.len()));
     for (profile, row) in &confusion {
         let total: u32 = row.values().sum();
