@@ -190,7 +190,7 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
         jerk_ev.push(ev("stereotypy", s, "1"));
     }
     if let Some(b) = f.jerk_burstiness {
-        jerk_ev.push(ev("burstiness", b, "-1…1"));
+        jerk_ev.push(ev("burstiness (−1…1)", b, "1"));
     }
     let mut myoclonic_ev = jerk_ev.clone();
     myoclonic_ev.push(posture_ev[1].clone());
