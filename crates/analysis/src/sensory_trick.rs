@@ -247,10 +247,10 @@ impl TrickAnalyzer {
             .iter()
             .max_by(|a, b| a.relief_percent.total_cmp(&b.relief_percent))?;
         let evidence = vec![
-            ev(&format!("{axis} before"), best.before_deg, "deg"),
-            ev(&format!("{axis} during"), best.during_deg, "deg"),
-            ev("relief", best.relief_percent, "%"),
-            ev("benefit lasted", best.benefit_s, "s"),
+            Evidence::new(&format!("{axis} before"), best.before_deg, "deg"),
+            Evidence::new(&format!("{axis} during"), best.during_deg, "deg"),
+            Evidence::new("relief", best.relief_percent, "%"),
+            Evidence::new("benefit lasted", best.benefit_s, "s"),
         ];
         let (twstrs, twstrs2) = items(best, evidence);
         Some(SensoryTrick {
@@ -268,14 +268,6 @@ impl TrickAnalyzer {
                 "Relief = reduction of the median deviation on the main axis; bands (Collis defaults, the scales give words only): complete ≥ {COMPLETE} %, moderate ≥ {MODERATE} %, mild ≥ {MILD} %, minimal ≥ {MINIMAL} %. Baseline: the {BEFORE_S} s before each onset (segments) or the recording without the trick (pair); the first {ONSET_SETTLE_S} s after onset are left out. Benefit: time from onset that the deviation stays at most halfway between before and during."
             ),
         })
-    }
-}
-
-fn ev(figure: &str, value: f64, unit: &str) -> Evidence {
-    Evidence {
-        figure: figure.to_string(),
-        value,
-        unit: unit.to_string(),
     }
 }
 

@@ -254,6 +254,16 @@ pub struct Evidence {
     pub unit: String,
 }
 
+impl Evidence {
+    pub fn new(figure: &str, value: f64, unit: &str) -> Self {
+        Evidence {
+            figure: figure.to_string(),
+            value,
+            unit: unit.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TwstrsItem {
     pub score: u8,

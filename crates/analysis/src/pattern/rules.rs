@@ -47,14 +47,6 @@ const PRINCIPAL_SHARE: [f64; 2] = [0.6, 0.8];
 /// conditions from this score on.
 pub const TYPICAL_FROM: f64 = 0.5;
 
-fn ev(figure: &str, value: f64, unit: &str) -> Evidence {
-    Evidence {
-        figure: figure.to_string(),
-        value,
-        unit: unit.to_string(),
-    }
-}
-
 /// A score in the making: its value and what it used.
 struct Score {
     label: PatternLabel,
@@ -112,17 +104,17 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
         },
     );
     let posture_ev = vec![
-        ev(
+        Evidence::new(
             &format!("median {} angle", f.posture_axis),
             f.posture_median_deg,
             "deg",
         ),
-        ev(
+        Evidence::new(
             "deviation held 90 % of the time",
             f.sustained_deviation_deg,
             "deg",
         ),
-        ev("time > 10° from neutral", f.deviated_fraction, "1"),
+        Evidence::new("time > 10° from neutral", f.deviated_fraction, "1"),
     ];
     // Without a neutral reference the posture is against gravity and the sensor's seat.
     let posture_conf = length * if f.rotation_referenced { 1.0 } else { 0.3 };
@@ -139,22 +131,22 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
     let cv = f.tremor_interval_cv.unwrap_or(0.0);
     let irregular = ramp(cv, INTERVAL_CV[0], INTERVAL_CV[1]);
     let hz = f.tremor_frequency_hz.unwrap_or(0.0);
-    let mut tremor_ev = vec![ev(
+    let mut tremor_ev = vec![Evidence::new(
         "tremor amplitude",
         f.tremor_amplitude_deg.unwrap_or(0.0),
         "deg",
     )];
     if f.tremor_present {
-        tremor_ev.push(ev("tremor frequency", hz, "Hz"));
-        tremor_ev.push(ev("inter-peak interval CV", cv, "1"));
+        tremor_ev.push(Evidence::new("tremor frequency", hz, "Hz"));
+        tremor_ev.push(Evidence::new("inter-peak interval CV", cv, "1"));
         if let Some(s) = f.tremor_sinusoidality {
-            tremor_ev.push(ev("sinusoidality", s, "1"));
+            tremor_ev.push(Evidence::new("sinusoidality", s, "1"));
         }
         if let Some(r) = f.tremor_pc1_pc2_ratio {
-            tremor_ev.push(ev("PC1/PC2 ratio", r, "1"));
+            tremor_ev.push(Evidence::new("PC1/PC2 ratio", r, "1"));
         }
         if let Some(r) = f.null_point_r {
-            tremor_ev.push(ev("amplitude–position correlation", r, "1"));
+            tremor_ev.push(Evidence::new("amplitude–position correlation", r, "1"));
         }
     }
     let dystonic_tremor = tremor * posture.max(irregular);
@@ -180,17 +172,17 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
     );
     let tic_signs = 0.5 * (stereotyped + clustered);
     let mut jerk_ev = vec![
-        ev("jerk rate", f.jerk_rate_per_min, "1/min"),
-        ev("jerks", f.jerk_count as f64, "count"),
+        Evidence::new("jerk rate", f.jerk_rate_per_min, "1/min"),
+        Evidence::new("jerks", f.jerk_count as f64, "count"),
     ];
     if let Some(d) = f.jerk_median_duration_s {
-        jerk_ev.push(ev("median jerk duration", d, "s"));
+        jerk_ev.push(Evidence::new("median jerk duration", d, "s"));
     }
     if let Some(s) = f.jerk_stereotypy {
-        jerk_ev.push(ev("stereotypy", s, "1"));
+        jerk_ev.push(Evidence::new("stereotypy", s, "1"));
     }
     if let Some(b) = f.jerk_burstiness {
-        jerk_ev.push(ev("burstiness (−1…1)", b, "1"));
+        jerk_ev.push(Evidence::new("burstiness (−1…1)", b, "1"));
     }
     let mut myoclonic_ev = jerk_ev.clone();
     myoclonic_ev.push(posture_ev[1].clone());
@@ -206,9 +198,9 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
         * (1.0 - ramp(share, PRINCIPAL_SHARE[0], PRINCIPAL_SHARE[1]))
         * (1.0 - posture);
     let chorea_ev = vec![
-        ev("time moving > 10 °/s below 2 Hz", moving, "1"),
-        ev("principal-axis share of slow movement", share, "1"),
-        ev(
+        Evidence::new("time moving > 10 °/s below 2 Hz", moving, "1"),
+        Evidence::new("principal-axis share of slow movement", share, "1"),
+        Evidence::new(
             "slow-movement RMS speed",
             f.slow_speed_rms_dps.unwrap_or(0.0),
             "deg/s",
@@ -275,7 +267,7 @@ pub fn score(f: &Features) -> Vec<PatternExplanation> {
             }
         },
     );
-    let mut normal_ev = vec![ev("highest other score", abnormal, "1")];
+    let mut normal_ev = vec![Evidence::new("highest other score", abnormal, "1")];
     if worst != PatternLabel::WithinNormal {
         normal_ev[0].figure = format!("highest other score ({worst})");
     }
