@@ -145,6 +145,7 @@ impl Analyzer {
                 spasms: self.spasms.snapshot(),
                 neutral_hold,
                 twstrs,
+                emg: None,
             },
             warnings,
         }

@@ -8,7 +8,7 @@ use crate::Axis;
 use serde::{Deserialize, Serialize};
 
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Label carried by every result.
 pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
@@ -36,6 +36,9 @@ pub struct Measurements {
     pub spasms: Spasms,
     pub neutral_hold: NeutralHold,
     pub twstrs: Twstrs,
+    /// Surface EMG (schema 1.1): present when an EMG recording was analysed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emg: Option<crate::emg::Emg>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
