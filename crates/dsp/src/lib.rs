@@ -4,12 +4,18 @@
 //!   sample at a time;
 //! - [`welch`]: a Welch power-spectral-density accumulator (`realfft`), scaled like SciPy's
 //!   `welch(scaling="density")`, that keeps one segment of memory;
+//! - [`notch`]: mains notch comb (a notch per harmonic, `biquad` crate);
+//! - [`moving_rms`]: the centred moving RMS (EMG envelope) with its exact delay;
 //! - [`histogram`]: fixed-resolution streaming quantiles (O(1) memory whatever the length).
 
 pub mod filter;
 pub mod histogram;
+pub mod moving_rms;
+pub mod notch;
 pub mod welch;
 
 pub use filter::{Butterworth, FilterError};
 pub use histogram::Histogram;
+pub use moving_rms::MovingRms;
+pub use notch::NotchComb;
 pub use welch::{Psd, Welch};
