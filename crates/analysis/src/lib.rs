@@ -6,9 +6,11 @@
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
 //! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
 //! - [`twstrs`]: TWSTRS severity items with evidence;
+//! - [`emg`]: surface EMG of neck muscles (two streaming passes: calibration, analysis);
 //! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
 
 pub mod analyzer;
+pub mod emg;
 pub mod head_angles;
 pub mod hold;
 pub mod jerks;

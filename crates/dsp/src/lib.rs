@@ -4,7 +4,7 @@
 //!   sample at a time;
 //! - [`welch`]: a Welch power-spectral-density accumulator (`realfft`), scaled like SciPy's
 //!   `welch(scaling="density")`, that keeps one segment of memory;
-//! - [`notch`]: mains notch comb (a notch per harmonic, `biquad` crate);
+//! - [`notch`]: mains comb notch (one-period difference: zeros at mains, harmonics, DC);
 //! - [`moving_rms`]: the centred moving RMS (EMG envelope) with its exact delay;
 //! - [`histogram`]: fixed-resolution streaming quantiles (O(1) memory whatever the length).
 
@@ -17,5 +17,5 @@ pub mod welch;
 pub use filter::{Butterworth, FilterError};
 pub use histogram::Histogram;
 pub use moving_rms::MovingRms;
-pub use notch::NotchComb;
+pub use notch::CombNotch;
 pub use welch::{Psd, Welch};

@@ -321,7 +321,7 @@ impl<R: Read> EdfReader<R> {
                     ));
                     whole
                 } else {
-                    if (n as u64) < whole || body % record_bytes as u64 != 0 {
+                    if (n as u64) < whole || !body.is_multiple_of(record_bytes as u64) {
                         warnings.push(ImportWarning::new(
                             path,
                             None,
