@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod emg;
 mod fsutil;
 mod readme;
 mod run;

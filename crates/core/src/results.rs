@@ -46,6 +46,8 @@ pub struct Measurements {
 pub enum Source {
     Imu,
     Video,
+    /// Surface EMG alone (schema 1.1): the head-movement sections are empty.
+    Emg,
 }
 
 /// What the patient was asked to do during the recording.
@@ -89,6 +91,8 @@ pub enum ReferenceKind {
     Gravity,
     /// Camera-frontal is neutral (video).
     Camera,
+    /// No head angles (an EMG-only recording; schema 1.1).
+    None,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -79,7 +79,19 @@ impl EmgFormat {
         if prefix.starts_with(b"# Simple Text Format") || prefix.starts_with(b"# OpenSignals") {
             return Some(EmgFormat::Text);
         }
-        None
+        // Delimited text whose header names a muscle or says EMG.
+        let text = String::from_utf8_lossy(prefix);
+        let header = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+        header
+            .split([',', '\t', ';'])
+            .any(|cell| {
+                collis_core::emg::MuscleSite::from_label(cell).is_some()
+                    || cell.to_ascii_lowercase().contains("emg")
+            })
+            .then_some(EmgFormat::Text)
     }
 }
 
@@ -187,7 +199,7 @@ pub fn open_emg(path: &Path, opts: &EmgOptions) -> Result<EmgReader, ImportError
 
 /// The EMG format of a file, or `None` when neither its name nor its first bytes say EMG.
 pub fn detect_file(path: &Path) -> Result<Option<EmgFormat>, ImportError> {
-    let mut prefix = [0u8; 32];
+    let mut prefix = [0u8; 4096];
     let mut f = std::fs::File::open(path).map_err(|e| ImportError::io(path, "cannot open", e))?;
     let n = crate::read_prefix(&mut f, &mut prefix)
         .map_err(|e| ImportError::io(path, "cannot read", e))?;
