@@ -33,12 +33,23 @@ pub struct EmgArgs {
     pub channels: Option<ChannelMap>,
     /// RMS of a maximal voluntary contraction per channel, in the channel's unit, for % MVC
     /// figures: CHANNEL=RMS pairs (CHANNEL a label, number or site such as SCM-L).
-    #[arg(long, value_name = "MAP", value_parser = parse_mvc)]
-    pub mvc: Option<Vec<(String, f64)>>,
+    #[arg(long, value_name = "MAP")]
+    pub mvc: Option<MvcMap>,
     /// Seconds START:END at rest in the EMG recording: its baseline (otherwise estimated
     /// from the quietest quarter of the recording).
     #[arg(long, value_name = "START:END", value_parser = parse_segment)]
     pub emg_rest: Option<[f64; 2]>,
+}
+
+/// `--mvc`: CHANNEL=RMS pairs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MvcMap(Vec<(String, f64)>);
+
+impl std::str::FromStr for MvcMap {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_mvc(s).map(MvcMap)
+    }
 }
 
 fn parse_mvc(s: &str) -> Result<Vec<(String, f64)>, String> {
@@ -80,7 +91,7 @@ fn setup(info: &EmgInfo, args: &EmgArgs) -> EmgSetup {
             .map(|(i, c)| {
                 let site = map.site(i, &c.label);
                 let number = (i + 1).to_string();
-                let mvc_rms = args.mvc.iter().flatten().find_map(|(k, v)| {
+                let mvc_rms = args.mvc.iter().flat_map(|m| &m.0).find_map(|(k, v)| {
                     let named = k == &number
                         || k.eq_ignore_ascii_case(&c.label)
                         || site.is_some_and(|s| k.eq_ignore_ascii_case(&s.to_string()));
