@@ -7,6 +7,8 @@
 //! 2. [`EmgAnalyzer`]: the same conditioning, onset/offset detection against the resting
 //!    level ([`bursts`], Hodges & Bui 1996), RMS / average rectified value, left/right
 //!    asymmetry and co-contraction of antagonists ([`pairs`]).
+//! 3. [`TremorCoupler`] (when a head recording of the same session shows tremor): coherence
+//!    of the rectified EMG with the head tremor ([`coupling`]).
 //!
 //! Blocks in, the `emg` section of the results out: memory is one envelope window per
 //! channel plus the list of bursts, whatever the length. The first [`SETTLE_S`] seconds are
@@ -14,6 +16,7 @@
 
 pub mod bursts;
 pub mod conditioner;
+pub mod coupling;
 pub mod mains;
 pub mod pairs;
 
@@ -22,6 +25,7 @@ mod calibrate;
 
 pub use analyzer::EmgAnalyzer;
 pub use calibrate::{Calibration, Calibrator, ChannelCalibration};
+pub use coupling::TremorCoupler;
 
 use collis_core::emg::MuscleSite;
 

@@ -120,3 +120,72 @@ fn rest_segment_and_bad_input() {
     assert!(emg.channels[0].bursts.is_empty());
     assert!(warnings[0].contains("flat"), "{warnings:?}");
 }
+
+#[test]
+fn emg_bursting_with_the_head_tremor_is_locked_other_emg_is_not() {
+    use collis_core::{AngleSample, Axis};
+    use collis_sim::EmgChannelSpec;
+    let tremor_hz = 4.0;
+    let locked: Vec<[f64; 2]> = (0..160)
+        .map(|k| [k as f64 / tremor_hz, k as f64 / tremor_hz + 0.08])
+        .collect();
+    // Irregular bursts: intervals of 0.17–0.46 s (golden-ratio sequence), no rhythm.
+    let mut t = 0.0;
+    let free: Vec<[f64; 2]> = (0..120)
+        .map(|k| {
+            t += 0.17 + 0.29 * (k as f64 * 0.618_034).fract();
+            [t, t + 0.08]
+        })
+        .collect();
+    let opts = EmgSimOptions {
+        duration_s: 40.0,
+        channels: vec![
+            EmgChannelSpec {
+                label: "SCM-L".into(),
+                amplitude_uv: 80.0,
+                bursts: locked,
+            },
+            EmgChannelSpec {
+                label: "SCM-R".into(),
+                amplitude_uv: 80.0,
+                bursts: free,
+            },
+        ],
+        ..EmgSimOptions::neck(8)
+    };
+    let sim = simulate_emg(&opts);
+    let setup = setup_for(&sim);
+    let mut cal = Calibrator::new(&setup).unwrap();
+    cal.push_block(&sim.data);
+    let cal = cal.finish().unwrap();
+    let head_rate = 100.0;
+    let mut coupler =
+        TremorCoupler::new(&setup, &cal, Axis::Rotation, tremor_hz, head_rate, 0.0).unwrap();
+    let blocks: Vec<Vec<Vec<f64>>> = (0..40)
+        .map(|s| {
+            sim.data
+                .iter()
+                .map(|d| d[s * 2000..(s + 1) * 2000].to_vec())
+                .collect()
+        })
+        .collect();
+    let mut next = blocks.iter();
+    for k in 0..4000 {
+        let t = k as f64 / head_rate;
+        while coupler.emg_time_s() < t + 0.01 {
+            match next.next() {
+                Some(b) => coupler.push_emg_block(b),
+                None => break,
+            }
+        }
+        let r = 3.0 * (2.0 * std::f64::consts::PI * tremor_hz * t).sin();
+        coupler.push_angle(&AngleSample {
+            time_s: t,
+            angles_deg: [r, 0.0, 0.0],
+            confidence: 1.0,
+        });
+    }
+    let c = coupler.snapshot();
+    assert!(c[0].locked && c[0].coherence > 0.5, "{:?}", c[0]);
+    assert!(!c[1].locked, "{:?}", c[1]);
+}
