@@ -3,11 +3,16 @@
 //! files meet the analysis.
 
 use crate::args::parse_segment;
+use crate::args::AngleArgs;
+use crate::run::AngleSource;
 use anyhow::{Context, Result};
 use clap::Args;
-use collis_analysis::emg::{Calibrator, ChannelSetup, EmgAnalyzer, EmgSetup};
-use collis_core::emg::{ChannelMap, Emg};
+use collis_analysis::emg::{
+    Calibration, Calibrator, ChannelSetup, EmgAnalyzer, EmgSetup, TremorCoupler,
+};
+use collis_core::emg::{ChannelMap, Emg, TremorCoupling};
 use collis_core::results::{Recording, Reference, ReferenceKind, Results, Source, Task};
+use collis_core::Axis;
 use collis_io::emg::{open_emg, EmgInfo, EmgOptions, EmgReader};
 use std::path::{Path, PathBuf};
 
@@ -113,6 +118,8 @@ fn setup(info: &EmgInfo, args: &EmgArgs) -> EmgSetup {
 /// An analysed EMG recording.
 pub struct EmgRun {
     pub info: EmgInfo,
+    pub setup: EmgSetup,
+    pub cal: Calibration,
     pub emg: Emg,
     pub warnings: Vec<String>,
     /// Longest channel, s, and its sample count.
@@ -160,11 +167,51 @@ pub fn analyse(path: &Path, args: &EmgArgs, rate: Option<f64>) -> Result<EmgRun>
     }
     Ok(EmgRun {
         info,
+        setup,
+        cal,
         emg,
         warnings,
         duration_s,
         samples,
     })
+}
+
+/// Coherence of each EMG channel with the head tremor (`tremor_hz` on `axis`) of the head
+/// recording `head`: one more pass over both, EMG read just ahead of the head angles.
+pub fn couple(
+    head: &Path,
+    angles: &AngleArgs,
+    emg_path: &Path,
+    args: &EmgArgs,
+    run: &EmgRun,
+    axis: Axis,
+    tremor_hz: f64,
+) -> Result<Vec<TremorCoupling>> {
+    let source = AngleSource::open(head, angles)?;
+    let mut coupler = TremorCoupler::new(
+        &run.setup,
+        &run.cal,
+        axis,
+        tremor_hz,
+        source.info.rate_hz,
+        args.emg_offset,
+    )
+    .with_context(|| emg_path.display().to_string())?;
+    let mut reader = open(emg_path, None)?;
+    let mut block = Vec::new();
+    let mut more = true;
+    let half_step_s = 0.5 / source.info.rate_hz;
+    source.for_each(|s| {
+        while more && coupler.emg_time_s() < s.time_s + half_step_s {
+            more = reader.read_block(&mut block)?;
+            if more {
+                coupler.push_emg_block(&block);
+            }
+        }
+        coupler.push_angle(s);
+        Ok(())
+    })?;
+    Ok(coupler.snapshot())
 }
 
 /// The results document of an EMG-only recording.

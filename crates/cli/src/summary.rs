@@ -277,6 +277,18 @@ fn render_emg(s: &mut String, emg: &Emg) {
             a.index
         );
     }
+    for t in &emg.tremor_coupling {
+        let _ = writeln!(
+            s,
+            "  tremor coupling {}: coherence {:.2} with the {:.2} Hz {} tremor (95 % level {:.2}){}",
+            t.channel,
+            t.coherence,
+            t.tremor_hz,
+            t.axis.name(),
+            t.significance,
+            if t.locked { ": tremor-locked" } else { "" }
+        );
+    }
     for c in &emg.co_contraction {
         let _ = writeln!(
             s,

@@ -208,6 +208,8 @@ fn head_recording_with_emg_is_aligned_by_time() {
     assert_eq!(j["recording"]["source"], "imu");
     assert_eq!(j["tremor"]["present"], true);
     check_bursts(&j, &sim, 1.5);
+    // The simulated head tremor is there, so each EMG channel's coupling with it is given.
+    assert_eq!(j["emg"]["tremor_coupling"].as_array().unwrap().len(), 4);
     // The EMG file given as the head recording's input with --emg is refused.
     let o = collis(&["analyze", "emg.csv", "--emg", "emg.csv"], p);
     assert_eq!(o.status.code(), Some(2));
@@ -247,4 +249,77 @@ fn bad_emg_input_gives_clear_errors() {
     .unwrap();
     let o = collis(&["analyze", "rec.hea"], p);
     assert!(text(&o).contains("rec.dat: cannot open"), "{}", text(&o));
+}
+
+#[test]
+fn emg_bursting_at_the_head_tremor_is_reported_tremor_locked() {
+    use collis_sim::EmgChannelSpec;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let o = collis(
+        &[
+            "simulate",
+            "--profile",
+            "torticollis-tremor",
+            "--out",
+            "sim",
+            "--duration",
+            "40",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let truth = json(&p.join("sim/truth.json"));
+    let f = truth["tremor"]["frequency_hz"].as_f64().unwrap();
+    // SCM-L bursts once per tremor cycle; SCM-R at irregular 0.17–0.46 s intervals.
+    let locked: Vec<[f64; 2]> = (0..(40.0 * f) as usize)
+        .map(|k| [k as f64 / f, k as f64 / f + 0.06])
+        .collect();
+    let mut t = 0.0;
+    let free: Vec<[f64; 2]> = (0..120)
+        .map(|k| {
+            t += 0.17 + 0.29 * (k as f64 * 0.618_034).fract();
+            [t, t + 0.06]
+        })
+        .collect();
+    let spec = |label: &str, bursts| EmgChannelSpec {
+        label: label.to_string(),
+        amplitude_uv: 80.0,
+        bursts,
+    };
+    let sim = simulate_emg(&EmgSimOptions {
+        duration_s: 40.0,
+        channels: vec![spec("SCM-L", locked), spec("SCM-R", free)],
+        ..EmgSimOptions::neck(5)
+    });
+    let mut csv = String::from("time_s,SCM-L,SCM-R\n");
+    for i in 0..sim.data[0].len() {
+        csv.push_str(&format!(
+            "{:.6},{:.3},{:.3}\n",
+            i as f64 / sim.rate_hz,
+            sim.data[0][i],
+            sim.data[1][i]
+        ));
+    }
+    std::fs::write(p.join("emg.csv"), csv).unwrap();
+    let o = collis(
+        &[
+            "analyze",
+            "sim/recording.csv",
+            "--neutral",
+            "0.5:7.5",
+            "--emg",
+            "emg.csv",
+            "--json",
+            "r.json",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("tremor-locked"), "{}", text(&o));
+    let j = json(&p.join("r.json"));
+    let c = &j["emg"]["tremor_coupling"];
+    assert_eq!(c[0]["channel"], "SCM-L");
+    assert_eq!(c[0]["locked"], true, "{c}");
+    assert_eq!(c[1]["locked"], false, "{c}");
 }

@@ -44,7 +44,12 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         let mut results = run::analyze(&a.input, &a.angles, a.task)?;
         if let Some(path) = &a.emg.emg {
             // The EMG file's own rate (or --rate only when the EMG text has none).
-            let run = emg::analyse(path, &a.emg, None)?;
+            let mut run = emg::analyse(path, &a.emg, None)?;
+            let t = &results.measurements.tremor;
+            if let (true, Some(f), Some(axis)) = (t.present, t.frequency_hz, t.axis) {
+                run.emg.tremor_coupling =
+                    emg::couple(&a.input, &a.angles, path, &a.emg, &run, axis, f)?;
+            }
             results.warnings.extend(run.warnings);
             results.measurements.emg = Some(run.emg);
         }
