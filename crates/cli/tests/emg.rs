@@ -3,24 +3,11 @@
 //! bad EMG input.
 
 use collis_sim::{simulate_emg, EmgSim, EmgSimOptions};
+mod common;
+
+use common::{collis, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn collis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_collis"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("collis runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::Command;
 
 fn sim() -> EmgSim {
     simulate_emg(&EmgSimOptions {
@@ -44,6 +31,20 @@ fn write_csv(sim: &EmgSim, path: &Path) {
         s.push('\n');
     }
     std::fs::write(path, s).unwrap();
+}
+
+/// A simulated head recording with tremor in `sim/` (recording.csv, truth.json).
+fn simulate_head(dir: &Path, seconds: &str) {
+    let args = [
+        "simulate",
+        "--profile",
+        "torticollis-tremor",
+        "--out",
+        "sim",
+        "--duration",
+    ];
+    let o = collis(&[&args[..], &[seconds]].concat(), dir);
+    assert!(o.status.success(), "{}", text(&o));
 }
 
 fn json(path: &Path) -> serde_json::Value {
@@ -172,19 +173,7 @@ f.close()
 fn head_recording_with_emg_is_aligned_by_time() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let o = collis(
-        &[
-            "simulate",
-            "--profile",
-            "torticollis-tremor",
-            "--out",
-            "sim",
-            "--duration",
-            "30",
-        ],
-        p,
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    simulate_head(p, "30");
     let sim = sim();
     write_csv(&sim, &p.join("emg.csv"));
     let o = collis(
@@ -256,19 +245,7 @@ fn emg_bursting_at_the_head_tremor_is_reported_tremor_locked() {
     use collis_sim::EmgChannelSpec;
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let o = collis(
-        &[
-            "simulate",
-            "--profile",
-            "torticollis-tremor",
-            "--out",
-            "sim",
-            "--duration",
-            "40",
-        ],
-        p,
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    simulate_head(p, "40");
     let truth = json(&p.join("sim/truth.json"));
     let f = truth["tremor"]["frequency_hz"].as_f64().unwrap();
     // SCM-L bursts once per tremor cycle; SCM-R at irregular 0.17–0.46 s intervals.

@@ -71,6 +71,7 @@ impl EmgFormat {
         match ext.as_deref() {
             Some("edf" | "bdf" | "rec") => return Some(EmgFormat::Edf),
             Some("hea") => return Some(EmgFormat::Wfdb),
+            Some("zip") => return None,
             _ => {}
         }
         if prefix.starts_with(b"\xffBIOSEMI") || prefix.starts_with(b"0       ") {
