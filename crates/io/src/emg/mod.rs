@@ -6,10 +6,14 @@
 //! blocks (one EDF data record, or a few thousand rows): per channel the samples of the same
 //! span of time, in physical units. Memory is one block, whatever the recording length.
 //! Every problem names the file and the byte offset (binary) or line (text) and the field.
+//! [`EdfWriter`] writes plain EDF.
 
 mod edf;
+mod edf_writer;
 mod text;
 mod wfdb;
+
+pub use edf_writer::{EdfChannel, EdfWriter};
 
 use crate::error::{ImportError, ImportWarning};
 use std::io::Read;

@@ -495,3 +495,68 @@ fn real_opensignals_emg_recording() {
     // 12-bit ADC counts.
     assert!(data[0].iter().all(|&v| (0.0..4096.0).contains(&v)));
 }
+
+#[test]
+fn edf_writer_round_trip_and_independent_reader() {
+    use collis_io::emg::{EdfChannel, EdfWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.edf");
+    let channels = [
+        EdfChannel {
+            label: "SCM-L".into(),
+            unit: "uV".into(),
+            samples_per_record: 200,
+            physical_range: [-500.0, 500.0],
+        },
+        EdfChannel {
+            label: "SPL-R".into(),
+            unit: "uV".into(),
+            samples_per_record: 100,
+            physical_range: [-1000.0, 1000.0],
+        },
+    ];
+    let signal = |k: usize, i: usize| 400.0 * ((i as f64) * 0.37 + k as f64).sin();
+    let mut w = EdfWriter::create(&path, &channels, 1.0).unwrap();
+    for r in 0..3 {
+        let a: Vec<f64> = (0..200).map(|i| signal(0, r * 200 + i)).collect();
+        let b: Vec<f64> = (0..100).map(|i| signal(1, r * 100 + i)).collect();
+        w.write_record(&[&a, &b]).unwrap();
+    }
+    assert!(w.write_record(&[&[0.0; 3], &[0.0; 100]]).is_err());
+    assert_eq!(w.finish().unwrap(), 3);
+    let (r, data) = read_all(open_emg(&path, &EmgOptions::default()).unwrap()).unwrap();
+    assert_eq!(r.info().format, "EDF");
+    assert_eq!(r.info().channels[1].rate_hz, 100.0);
+    for (k, (lsb, n)) in [(1000.0 / 65535.0, 600), (2000.0 / 65535.0, 300)]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(data[k].len(), *n);
+        for (i, v) in data[k].iter().enumerate() {
+            assert!((v - signal(k, i)).abs() <= *lsb, "{k} {i}");
+        }
+    }
+    // pyedflib, an independent reader, reads the same values.
+    if pyedflib() {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, pyedflib; f = pyedflib.EdfReader(sys.argv[1]); \
+                 print(f.signals_in_file, f.getSignalLabels()[1], f.getSampleFrequency(1), \
+                 repr(float(f.readSignal(0)[123])))",
+                path.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let f: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(&f[..3], ["2", "SPL-R", "100.0"], "{text}");
+        let v: f64 = f[3].parse().unwrap();
+        assert!((v - data[0][123]).abs() < 1e-9, "{v} vs {}", data[0][123]);
+    }
+}
