@@ -560,3 +560,25 @@ fn edf_writer_round_trip_and_independent_reader() {
         assert!((v - data[0][123]).abs() < 1e-9, "{v} vs {}", data[0][123]);
     }
 }
+
+#[test]
+fn discontinuous_edf_plus_warns_about_gaps() {
+    let mut b = edf(&two_signals(), 3, 1.0, false, true);
+    b = patch(b, 192, 44, b"EDF+D");
+    // Record 3 starts at 5 s instead of 2 s: a 3-s gap.
+    let at = b
+        .windows(4)
+        .position(|w| w == b"+2\x14\x14")
+        .expect("time-keeping TAL of record 3");
+    b[at + 1] = b'5';
+    let (r, data) = read_all(edf_bytes(b).unwrap()).unwrap();
+    assert_eq!(r.info().format, "EDF+D");
+    assert_eq!(data[0].len(), 600);
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.message().contains("discontinuous EDF+D")),
+        "{:?}",
+        r.warnings()
+    );
+}
