@@ -163,6 +163,7 @@ impl Analyzer {
             twstrs,
             pattern: None,
             sensory_trick: self.trick.as_ref().and_then(TrickAnalyzer::snapshot),
+            emg: None,
         };
         if self.dist.count() > 0 {
             let features = Features::new(

@@ -8,9 +8,11 @@
 //! - [`twstrs`]: TWSTRS severity items with evidence;
 //! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
 //! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
+//! - [`emg`]: surface EMG of neck muscles (two streaming passes: calibration, analysis);
 //! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
 
 pub mod analyzer;
+pub mod emg;
 pub mod head_angles;
 pub mod hold;
 pub mod jerks;

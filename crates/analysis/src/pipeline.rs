@@ -30,6 +30,15 @@ pub enum PipelineError {
     EmptyNeutral(f64, f64),
     #[error("without magnetometers the head and trunk headings are unrelated: give a neutral segment (--neutral START:END) to reference rotation")]
     TrunkNeedsReference,
+    #[error("no EMG channel to analyse")]
+    NoEmgChannel,
+    #[error(
+        "EMG channel '{label}' is sampled at {rate_hz} Hz: surface EMG needs at least {} Hz",
+        crate::emg::MIN_RATE_HZ
+    )]
+    EmgRateTooLow { label: String, rate_hz: f64 },
+    #[error("the EMG rest segment {0:.2}–{1:.2} s holds no samples")]
+    EmptyEmgBaseline(f64, f64),
 }
 
 /// The reference the angles will have, given the configuration and which sensors have a

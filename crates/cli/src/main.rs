@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod emg;
 mod fsutil;
 mod pattern_summary;
 mod readme;
@@ -37,7 +38,8 @@ enum Command {
     Simulate(commands::simulate::SimulateArgs),
     /// Validate against the real recordings in ../shared/data (BROAD, ST headset).
     Validate(commands::validate::ValidateArgs),
-    /// Time the analysis of hours of 100 Hz 9-axis data (release build) and its peak memory.
+    /// Time the analysis of hours of 100 Hz 9-axis data, or with --emg of 8-channel 2 kHz EMG
+    /// (release build), and its peak memory.
     Speed(commands::speed::SpeedArgs),
 }
 

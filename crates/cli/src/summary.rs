@@ -1,6 +1,7 @@
 //! The human-readable summary of a results document, for the terminal.
 
-use collis_core::results::{Results, TwstrsItem};
+use collis_core::emg::Emg;
+use collis_core::results::{Results, Source, TwstrsItem};
 use collis_core::Axis;
 use std::fmt::Write;
 
@@ -32,6 +33,13 @@ pub fn render(r: &Results) -> String {
     );
     let _ = writeln!(s, "Reference   {}", rec.reference.description);
     let _ = writeln!(s);
+    if rec.source == Source::Emg {
+        if let Some(emg) = &r.measurements.emg {
+            render_emg(&mut s, emg);
+        }
+        render_warnings(&mut s, &r.warnings);
+        return s;
+    }
     let _ = writeln!(
         s,
         "Posture (median, mean, p5–p95; neutral segment excluded; {:.0} s analysed)",
@@ -192,12 +200,101 @@ pub fn render(r: &Results) -> String {
         r.measurements.twstrs.machine_subtotal, r.measurements.twstrs.machine_subtotal_max
     );
     crate::pattern_summary::render(&r.measurements, &mut s);
-    if !r.warnings.is_empty() {
+    if let Some(emg) = &r.measurements.emg {
+        let _ = writeln!(s);
+        render_emg(&mut s, emg);
+    }
+    render_warnings(&mut s, &r.warnings);
+    s
+}
+
+fn render_warnings(s: &mut String, warnings: &[String]) {
+    if !warnings.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(s, "Warnings");
-        for w in &r.warnings {
+        for w in warnings {
             let _ = writeln!(s, "  - {w}");
         }
     }
-    s
+}
+
+/// The EMG part: per channel amplitude and bursts, then asymmetry and co-contraction.
+fn render_emg(s: &mut String, emg: &Emg) {
+    let _ = writeln!(
+        s,
+        "Surface EMG (band {:.0}–{:.0} Hz, {:.0}-ms RMS envelope; onsets: Hodges & Bui 1996)",
+        emg.method.band_hz[0],
+        emg.method.band_hz[1],
+        emg.method.envelope_window_s * 1000.0
+    );
+    for c in &emg.channels {
+        let site = c.site().map_or("muscle?".to_string(), |m| m.to_string());
+        let _ = writeln!(
+            s,
+            "  {:<16} {:<7} {:>6.0} Hz  RMS {:>8.2} {}  rest {:.2}  ×{:.1} rest  mains {}  {} bursts ({} < {:.0} ms), active {:.0} %{}",
+            c.label,
+            site,
+            c.rate_hz,
+            c.rms,
+            c.unit,
+            c.baseline_rms,
+            c.mean_envelope_x_baseline,
+            c.mains_hz.map_or("none".to_string(), |f| format!("{f:.0} Hz")),
+            c.burst_count,
+            c.short_burst_count,
+            emg.method.short_burst_s * 1000.0,
+            100.0 * c.active_fraction,
+            c.activity_pct_mvc
+                .map_or(String::new(), |p| format!(", {p:.0} % MVC"))
+        );
+        for b in c.bursts.iter().take(6) {
+            let _ = writeln!(
+                s,
+                "      {:>8.3}–{:<8.3} s  {:>5.0} ms{}",
+                b.onset_s,
+                b.offset_s,
+                b.duration_s * 1000.0,
+                if b.short {
+                    "  short (myoclonus-like)"
+                } else {
+                    ""
+                }
+            );
+        }
+        if c.bursts.len() > 6 {
+            let _ = writeln!(s, "      … {} more in the JSON", c.bursts.len() - 6);
+        }
+    }
+    for a in &emg.asymmetry {
+        let _ = writeln!(
+            s,
+            "  asymmetry {:<5} {} {:.2} vs {} {:.2} ({}): index (R−L)/(R+L) {:+.2}",
+            a.muscle.code(),
+            a.left,
+            a.left_activity,
+            a.right,
+            a.right_activity,
+            a.measure,
+            a.index
+        );
+    }
+    for t in &emg.tremor_coupling {
+        let _ = writeln!(
+            s,
+            "  tremor coupling {}: coherence {:.2} with the {:.2} Hz {} tremor (95 % level {:.2}){}",
+            t.channel,
+            t.coherence,
+            t.tremor_hz,
+            t.axis.name(),
+            t.significance,
+            if t.locked { ": tremor-locked" } else { "" }
+        );
+    }
+    for c in &emg.co_contraction {
+        let _ = writeln!(
+            s,
+            "  co-contraction {} / {}: {:.0} % (Falconer & Winter)",
+            c.agonist, c.antagonist, c.index_pct
+        );
+    }
 }

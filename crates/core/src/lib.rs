@@ -6,6 +6,7 @@
 //! results schema ([`results`]). It does no I/O.
 
 pub mod axis;
+pub mod emg;
 pub mod frame;
 pub mod mounting;
 pub mod pattern;

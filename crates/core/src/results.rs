@@ -47,6 +47,9 @@ pub struct Measurements {
     /// Sensory-trick effect, when trick segments or a with/without pair were given (schema 1.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensory_trick: Option<SensoryTrick>,
+    /// Surface EMG (schema 1.1): present when an EMG recording was analysed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emg: Option<crate::emg::Emg>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -54,6 +57,8 @@ pub struct Measurements {
 pub enum Source {
     Imu,
     Video,
+    /// Surface EMG alone (schema 1.1): the head-movement sections are empty.
+    Emg,
 }
 
 /// What the patient was asked to do during the recording.
@@ -97,6 +102,8 @@ pub enum ReferenceKind {
     Gravity,
     /// Camera-frontal is neutral (video).
     Camera,
+    /// No head angles (an EMG-only recording; schema 1.1).
+    None,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,6 +1,7 @@
 //! Errors and warnings of the readers and writers. Every message names the file, and the
-//! 1-based line and the field when there is one: `rec.csv:17: field 'gyr_x': expected a
-//! number, found 'abc'`.
+//! 1-based line (text) or byte offset (binary) and the field when there is one:
+//! `rec.csv:17: field 'gyr_x': expected a number, found 'abc'`,
+//! `rec.edf: byte 236: field 'number of data records': expected an integer, found 'x'`.
 
 use std::fmt;
 use std::io;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 struct Location {
     path: PathBuf,
     line: Option<u64>,
+    offset: Option<u64>,
     field: Option<String>,
 }
 
@@ -21,6 +23,9 @@ impl fmt::Display for Location {
             write!(f, ":{line}")?;
         }
         f.write_str(": ")?;
+        if let Some(offset) = self.offset {
+            write!(f, "byte {offset}: ")?;
+        }
         if let Some(field) = &self.field {
             write!(f, "field '{field}': ")?;
         }
@@ -44,6 +49,7 @@ impl ImportError {
             location: Location {
                 path: path.to_path_buf(),
                 line: None,
+                offset: None,
                 field: None,
             },
             message: message.into(),
@@ -63,6 +69,12 @@ impl ImportError {
         self
     }
 
+    /// At this byte offset of a binary file (EDF/BDF header field, WFDB signal file).
+    pub(crate) fn at_offset(mut self, offset: u64) -> Self {
+        self.location.offset = Some(offset);
+        self
+    }
+
     pub(crate) fn in_field(mut self, field: &str) -> Self {
         self.location.field = Some(field.to_string());
         self
@@ -76,6 +88,11 @@ impl ImportError {
     /// The 1-based line, when the problem is on one line.
     pub fn line(&self) -> Option<u64> {
         self.location.line
+    }
+
+    /// The byte offset, when the problem is in a binary file.
+    pub fn offset(&self) -> Option<u64> {
+        self.location.offset
     }
 
     /// The column name, when the problem is in one field.
@@ -102,6 +119,7 @@ impl ImportWarning {
             location: Location {
                 path: path.to_path_buf(),
                 line,
+                offset: None,
                 field: None,
             },
             message: message.into(),

@@ -17,6 +17,7 @@ mod archive;
 mod checks;
 mod coremotion;
 mod delimited;
+pub mod emg;
 mod error;
 mod header;
 mod lines;
@@ -67,8 +68,8 @@ pub fn open_imu(path: &Path, opts: &ImportOptions) -> Result<ImuReader, ImportEr
     reader::start(opened, path, opts)
 }
 
-/// Reads up to `buf.len()` bytes from the start of a file.
-fn read_prefix(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads until `buf` is full or the input ends; the number of bytes read.
+fn read_prefix(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..]) {

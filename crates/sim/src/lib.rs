@@ -9,6 +9,8 @@
 //! differentiates the poses into gyroscope, accelerometer and magnetometer readings and adds
 //! seeded sensor errors. [`Truth`] reports what a perfect measurement would find.
 //!
+//! [`simulate_emg`] makes surface EMG of neck muscles with known bursts, hum and wander.
+//!
 //! ```
 //! use collis_sim::{simulate, Profile, SimOptions};
 //! let sim = simulate(&SimOptions { duration_s: 20.0, ..SimOptions::new(Profile::EtNoNo, 7) });
@@ -17,6 +19,7 @@
 //! ```
 
 mod body;
+mod emg;
 mod events;
 mod field;
 mod noise;
@@ -34,6 +37,7 @@ mod truth;
 #[cfg(test)]
 mod tests;
 
+pub use emg::{simulate_emg, EmgChannelSpec, EmgChannelTruth, EmgSim, EmgSimOptions};
 pub use field::EARTH_FIELD_UT;
 pub use options::SimOptions;
 pub use physics::GRAVITY;

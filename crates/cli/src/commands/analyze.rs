@@ -1,6 +1,10 @@
-//! `collis analyze IN [--json OUT]`: summary to the terminal, results as JSON.
+//! `collis analyze IN [--json OUT]`: summary to the terminal, results as JSON. `IN` is a
+//! head-sensor recording, or a surface-EMG recording (EDF/BDF, WFDB, EMG CSV/text: then the
+//! results hold only the `emg` section); `--emg FILE` adds a same-session EMG recording to a
+//! head-sensor analysis.
 
 use crate::args::{parse_segment, parse_task, AngleArgs};
+use crate::emg::{self, EmgArgs};
 use crate::{run, summary};
 use anyhow::Result;
 use clap::Args;
@@ -9,7 +13,8 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
-    /// The recording (Collis IMU CSV, device-log CSV/TSV, CoreMotion CSV, Sensor Logger folder or zip).
+    /// The recording: head sensor (Collis IMU CSV, device-log CSV/TSV, CoreMotion CSV, Sensor
+    /// Logger folder or zip) or surface EMG (EDF, EDF+, BDF, WFDB .hea, EMG CSV/TSV/text).
     pub input: PathBuf,
     /// Write the results document (versioned JSON) here.
     #[arg(long, value_name = "OUT.json")]
@@ -29,17 +34,46 @@ pub struct AnalyzeArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub angles: AngleArgs,
+    #[command(flatten)]
+    pub emg: EmgArgs,
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<()> {
-    let trick = if let Some(without) = &a.without {
-        Some(run::Trick::Pair(without.clone()))
-    } else if !a.trick.is_empty() {
-        Some(run::Trick::Segments(a.trick.clone()))
+    let rate = a.angles.import.rate;
+    let results = if emg::is_emg(&a.input) {
+        anyhow::ensure!(
+            a.emg.emg.is_none(),
+            "{} is an EMG recording: give the head recording as input and the EMG with --emg",
+            a.input.display()
+        );
+        anyhow::ensure!(
+            a.trick.is_empty() && a.without.is_none(),
+            "--trick and --without need a head recording, not an EMG one"
+        );
+        emg::analyze_only(&a.input, &a.emg, rate, a.task)?
     } else {
-        None
+        let trick = if let Some(without) = &a.without {
+            Some(run::Trick::Pair(without.clone()))
+        } else if !a.trick.is_empty() {
+            Some(run::Trick::Segments(a.trick.clone()))
+        } else {
+            None
+        };
+        let mut results =
+            run::AngleSource::open(&a.input, &a.angles)?.analyze_with(a.task, trick)?;
+        if let Some(path) = &a.emg.emg {
+            // The EMG file's own rate (or --rate only when the EMG text has none).
+            let mut run = emg::analyse(path, &a.emg, None)?;
+            let t = &results.measurements.tremor;
+            if let (true, Some(f), Some(axis)) = (t.present, t.frequency_hz, t.axis) {
+                run.emg.tremor_coupling =
+                    emg::couple(&a.input, &a.angles, path, &a.emg, &run, axis, f)?;
+            }
+            results.warnings.extend(run.warnings);
+            results.measurements.emg = Some(run.emg);
+        }
+        results
     };
-    let results = run::AngleSource::open(&a.input, &a.angles)?.analyze_with(a.task, trick)?;
     if let Some(out) = &a.json {
         run::write_json(&results, out)?;
     }

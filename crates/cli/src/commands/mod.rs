@@ -6,4 +6,5 @@ pub mod demo;
 pub mod orient;
 pub mod simulate;
 pub mod speed;
+pub mod speed_emg;
 pub mod validate;

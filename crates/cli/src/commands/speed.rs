@@ -30,9 +30,14 @@ pub struct SpeedArgs {
     /// Folder for the generated recordings (kept, reused when present).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Write the table into this README between `<!-- speed:start/end -->` markers.
+    /// Write the table into this README between `<!-- speed:start/end -->` markers
+    /// (`<!-- speed-emg:start/end -->` with --emg).
     #[arg(long, value_name = "README.md")]
     pub readme: Option<PathBuf>,
+    /// Time surface-EMG analysis instead: `collis analyze` on EDF files of 8 channels at
+    /// 2 kHz, `--hours` long (issue 6: at least 100× faster than real time).
+    #[arg(long)]
+    pub emg: bool,
 }
 
 fn generate(path: &Path, hours: u32) -> Result<()> {
@@ -66,10 +71,10 @@ fn children_peak_mib() -> f64 {
 }
 
 /// Wall times of `collis analyze` over the runs, seconds.
-struct Timing {
-    min: f64,
-    median: f64,
-    max: f64,
+pub struct Timing {
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
 }
 
 impl std::fmt::Display for Timing {
@@ -78,8 +83,9 @@ impl std::fmt::Display for Timing {
     }
 }
 
-/// Wall times of `collis analyze` and the peak memory so far (MiB).
-fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(Timing, f64)> {
+/// Wall times of `collis analyze PATH --json /dev/null --quiet EXTRA…` and the peak memory
+/// so far (MiB).
+pub fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(Timing, f64)> {
     let exe = std::env::current_exe()?;
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {
@@ -87,7 +93,7 @@ fn time_analyze(path: &Path, extra: &[&str], runs: usize) -> Result<(Timing, f64
         let status = Command::new(&exe)
             .arg("analyze")
             .arg(path)
-            .args(["--neutral", "0.5:7.5", "--json", "/dev/null", "--quiet"])
+            .args(["--json", "/dev/null", "--quiet"])
             .args(extra)
             .status()
             .context("running collis analyze")?;
@@ -118,6 +124,9 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("collis-speed"));
     std::fs::create_dir_all(&dir)?;
+    if a.emg {
+        return super::speed_emg::run(a, &dir);
+    }
     let mut md = String::new();
     let _ = writeln!(md, "Wall time of `collis analyze` per recording: median of {} runs (fastest–slowest); the check is on the median of the 6D run, the same fusion as the Python reference.\n", a.runs);
     let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up, median (6D / 9D) | ≥ {REQUIRED_SPEEDUP}× at {REQUIRED_AT_HOURS} h |");
@@ -127,8 +136,9 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         let path = dir.join(format!("speed-{hours}h.csv"));
         generate(&path, hours)?;
         let size_mb = std::fs::metadata(&path)?.len() as f64 / 1e6;
-        let (t9, _) = time_analyze(&path, &[], a.runs)?;
-        let (t6, mem) = time_analyze(&path, &["--no-mag"], a.runs)?;
+        let neutral = ["--neutral", "0.5:7.5"];
+        let (t9, _) = time_analyze(&path, &neutral, a.runs)?;
+        let (t6, mem) = time_analyze(&path, &[&neutral[..], &["--no-mag"]].concat(), a.runs)?;
         let reference = PYTHON_REFERENCE.iter().find(|r| r.0 == hours);
         let (ref_text, speed_text, ok) = match reference {
             Some(&(_, secs, mib)) => {

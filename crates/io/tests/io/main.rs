@@ -2,6 +2,8 @@
 //! in ../shared/data (when present). Synthetic files live in temporary directories.
 
 mod common;
+mod emg;
+mod emg_files;
 mod formats;
 mod real_data;
 mod robustness;

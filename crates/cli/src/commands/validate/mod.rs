@@ -1,10 +1,12 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
 //! angles, tremor and jerks, and their movement patterns; on the real third-party recordings in `../shared/data` when that
-//! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log).
+//! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log,
+//! surface EMG); surface EMG also on synthetic recordings with known bursts.
 //! Prints Markdown tables, can write them into README.md, and fails when an acceptance
 //! figure is missed.
 
 mod broad;
+mod emg;
 mod headset;
 mod patterns;
 mod synthetic;
@@ -42,7 +44,9 @@ pub fn run(a: &ValidateArgs) -> Result<()> {
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);
         sections.push(headset::run(&a.data)?);
+        sections.push(emg::run(a.seeds, Some(&a.data))?);
     } else {
+        sections.push(emg::run(a.seeds, None)?);
         eprintln!(
             "{} not found: real-data validation skipped",
             a.data.display()

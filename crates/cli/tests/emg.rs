@@ -1,0 +1,302 @@
+//! `collis analyze` on surface EMG: CSV and EDF+ (written by pyedflib, an independent
+//! writer) of a simulated recording with known bursts, the combined head + EMG analysis, and
+//! bad EMG input.
+
+use collis_sim::{simulate_emg, EmgSim, EmgSimOptions};
+mod common;
+
+use common::{collis, text};
+use std::path::Path;
+use std::process::Command;
+
+fn sim() -> EmgSim {
+    simulate_emg(&EmgSimOptions {
+        duration_s: 24.0,
+        ..EmgSimOptions::neck(3)
+    })
+}
+
+/// The simulation as CSV: time column, one column per channel in µV.
+fn write_csv(sim: &EmgSim, path: &Path) {
+    let mut s = String::from("time_s");
+    for l in &sim.labels {
+        s.push_str(&format!(",{l} [uV]"));
+    }
+    s.push('\n');
+    for i in 0..sim.data[0].len() {
+        s.push_str(&format!("{:.6}", i as f64 / sim.rate_hz));
+        for ch in &sim.data {
+            s.push_str(&format!(",{:.3}", ch[i]));
+        }
+        s.push('\n');
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+/// A simulated head recording with tremor in `sim/` (recording.csv, truth.json).
+fn simulate_head(dir: &Path, seconds: &str) {
+    let args = [
+        "simulate",
+        "--profile",
+        "torticollis-tremor",
+        "--out",
+        "sim",
+        "--duration",
+    ];
+    let o = collis(&[&args[..], &[seconds]].concat(), dir);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every channel's bursts match the truth within 30 ms and in number.
+fn check_bursts(j: &serde_json::Value, sim: &EmgSim, offset_s: f64) {
+    let channels = j["emg"]["channels"].as_array().unwrap();
+    assert_eq!(channels.len(), 4);
+    for (c, t) in channels.iter().zip(&sim.truth) {
+        let bursts = c["bursts"].as_array().unwrap();
+        let truth: Vec<&[f64; 2]> = t.bursts.iter().filter(|b| b[1] < 24.0).collect();
+        assert_eq!(bursts.len(), truth.len(), "{}", c["label"]);
+        for (b, tb) in bursts.iter().zip(truth) {
+            let on = b["onset_s"].as_f64().unwrap() - offset_s;
+            let off = b["offset_s"].as_f64().unwrap() - offset_s;
+            assert!(
+                (on - tb[0]).abs() < 0.03 && (off - tb[1]).abs() < 0.03,
+                "{b} vs {tb:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn analyze_emg_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = sim();
+    write_csv(&sim, &p.join("emg.csv"));
+    let o = collis(&["analyze", "emg.csv", "--json", "r.json"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("Surface EMG") && out.contains("SCM-R"),
+        "{out}"
+    );
+    let j = json(&p.join("r.json"));
+    assert_eq!(j["schema_version"], "1.1.0");
+    assert_eq!(j["recording"]["source"], "emg");
+    let c = &j["emg"]["channels"][1];
+    assert_eq!(c["label"], "SCM-R");
+    assert_eq!(c["muscle"], "sternocleidomastoid");
+    assert_eq!(c["side"], "right");
+    assert_eq!(c["rate_hz"], 2000.0);
+    assert_eq!(c["unit"], "uV");
+    assert_eq!(c["mains_hz"], 50.0);
+    assert!(c["rms"].as_f64().unwrap() > 0.0);
+    check_bursts(&j, &sim, 0.0);
+    let a = &j["emg"]["asymmetry"][0];
+    assert_eq!(a["muscle"], "sternocleidomastoid");
+    assert!((a["index"].as_f64().unwrap() + 0.25).abs() < 0.05, "{a}");
+    // --channels renames sites; --mvc gives % MVC and puts asymmetry on it.
+    let o = collis(
+        &[
+            "analyze",
+            "emg.csv",
+            "--json",
+            "m.json",
+            "--quiet",
+            "--channels",
+            "3=TRAP-L,4=TRAP-R",
+            "--mvc",
+            "SCM-L=200,SCM-R=200",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let j = json(&p.join("m.json"));
+    assert_eq!(j["emg"]["channels"][2]["muscle"], "trapezius");
+    assert!(
+        j["emg"]["channels"][0]["activity_pct_mvc"]
+            .as_f64()
+            .unwrap()
+            > 1.0
+    );
+    assert_eq!(j["emg"]["asymmetry"][0]["measure"], "pct_mvc");
+    assert_eq!(j["emg"]["co_contraction"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn analyze_edf_written_by_pyedflib() {
+    let ok = Command::new("python3")
+        .args(["-c", "import pyedflib"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("COLLIS_REQUIRE_PYEDFLIB").as_deref() != Ok("1"),
+            "COLLIS_REQUIRE_PYEDFLIB=1 but pyedflib cannot be imported"
+        );
+        eprintln!("pyedflib not importable: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = sim();
+    write_csv(&sim, &p.join("emg.csv"));
+    let script = r#"
+import sys, numpy as np, pyedflib
+d = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
+labels = ["SCM-L", "SCM-R", "SPL-L", "SPL-R"]
+f = pyedflib.EdfWriter(sys.argv[2], 4, file_type=pyedflib.FILETYPE_EDFPLUS)
+f.setSignalHeaders([{"label": l, "dimension": "uV", "sample_frequency": 2000,
+    "physical_max": 3000.0, "physical_min": -3000.0, "digital_max": 32767,
+    "digital_min": -32768, "transducer": "AgAgCl", "prefilter": ""} for l in labels])
+f.writeSamples([np.ascontiguousarray(d[:, k + 1]) for k in range(4)])
+f.writeAnnotation(2.0, 1.5, "shrug")
+f.close()
+"#;
+    let s = Command::new("python3")
+        .args(["-c", script, "emg.csv", "emg.edf"])
+        .current_dir(p)
+        .status()
+        .unwrap();
+    assert!(s.success());
+    let o = collis(&["analyze", "emg.edf", "--json", "r.json", "--quiet"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let j = json(&p.join("r.json"));
+    assert_eq!(j["recording"]["format"], "EDF+C");
+    check_bursts(&j, &sim, 0.0);
+}
+
+#[test]
+fn head_recording_with_emg_is_aligned_by_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    simulate_head(p, "30");
+    let sim = sim();
+    write_csv(&sim, &p.join("emg.csv"));
+    let o = collis(
+        &[
+            "analyze",
+            "sim/recording.csv",
+            "--neutral",
+            "0.5:7.5",
+            "--emg",
+            "emg.csv",
+            "--emg-offset",
+            "1.5",
+            "--json",
+            "r.json",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Surface EMG"));
+    let j = json(&p.join("r.json"));
+    assert_eq!(j["recording"]["source"], "imu");
+    assert_eq!(j["tremor"]["present"], true);
+    check_bursts(&j, &sim, 1.5);
+    // The simulated head tremor is there, so each EMG channel's coupling with it is given.
+    assert_eq!(j["emg"]["tremor_coupling"].as_array().unwrap().len(), 4);
+    // The EMG file given as the head recording's input with --emg is refused.
+    let o = collis(&["analyze", "emg.csv", "--emg", "emg.csv"], p);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_emg_input_gives_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut edf = b"0       ".to_vec();
+    edf.resize(256, b' ');
+    edf[236..244].copy_from_slice(b"abc     ");
+    edf[252..256].copy_from_slice(b"1   ");
+    edf[184..192].copy_from_slice(b"512     ");
+    edf.resize(600, b' ');
+    std::fs::write(p.join("bad.edf"), &edf).unwrap();
+    let o = collis(&["analyze", "bad.edf"], p);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "bad.edf: byte 236: field 'number of data records': expected an integer, found 'abc'"
+        ),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(p.join("empty.edf"), b"").unwrap();
+    let o = collis(&["analyze", "empty.edf"], p);
+    assert!(text(&o).contains("empty.edf: empty file"), "{}", text(&o));
+    std::fs::write(p.join("slow.csv"), "time,EMG\n0,1\n0.01,2\n0.02,3\n").unwrap();
+    let o = collis(&["analyze", "slow.csv"], p);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("at least 200 Hz"), "{}", text(&o));
+    std::fs::write(
+        p.join("rec.hea"),
+        "rec 1 1000\nrec.dat 16 200 12 0 0 0 0 SCM-L\n",
+    )
+    .unwrap();
+    let o = collis(&["analyze", "rec.hea"], p);
+    assert!(text(&o).contains("rec.dat: cannot open"), "{}", text(&o));
+}
+
+#[test]
+fn emg_bursting_at_the_head_tremor_is_reported_tremor_locked() {
+    use collis_sim::EmgChannelSpec;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    simulate_head(p, "40");
+    let truth = json(&p.join("sim/truth.json"));
+    let f = truth["tremor"]["frequency_hz"].as_f64().unwrap();
+    // SCM-L bursts once per tremor cycle; SCM-R at irregular 0.17–0.46 s intervals.
+    let locked: Vec<[f64; 2]> = (0..(40.0 * f) as usize)
+        .map(|k| [k as f64 / f, k as f64 / f + 0.06])
+        .collect();
+    let mut t = 0.0;
+    let free: Vec<[f64; 2]> = (0..120)
+        .map(|k| {
+            t += 0.17 + 0.29 * (k as f64 * 0.618_034).fract();
+            [t, t + 0.06]
+        })
+        .collect();
+    let spec = |label: &str, bursts| EmgChannelSpec {
+        label: label.to_string(),
+        amplitude_uv: 80.0,
+        bursts,
+    };
+    let sim = simulate_emg(&EmgSimOptions {
+        duration_s: 40.0,
+        channels: vec![spec("SCM-L", locked), spec("SCM-R", free)],
+        ..EmgSimOptions::neck(5)
+    });
+    let mut csv = String::from("time_s,SCM-L,SCM-R\n");
+    for i in 0..sim.data[0].len() {
+        csv.push_str(&format!(
+            "{:.6},{:.3},{:.3}\n",
+            i as f64 / sim.rate_hz,
+            sim.data[0][i],
+            sim.data[1][i]
+        ));
+    }
+    std::fs::write(p.join("emg.csv"), csv).unwrap();
+    let o = collis(
+        &[
+            "analyze",
+            "sim/recording.csv",
+            "--neutral",
+            "0.5:7.5",
+            "--emg",
+            "emg.csv",
+            "--json",
+            "r.json",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("tremor-locked"), "{}", text(&o));
+    let j = json(&p.join("r.json"));
+    let c = &j["emg"]["tremor_coupling"];
+    assert_eq!(c[0]["channel"], "SCM-L");
+    assert_eq!(c[0]["locked"], true, "{c}");
+    assert_eq!(c[1]["locked"], false, "{c}");
+}
