@@ -141,38 +141,6 @@ impl AngleCsvWriter {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_headers_and_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.csv");
-        let mut w = AngleCsvWriter::new(&p).unwrap();
-        w.write(0.01, None, 1.5, -2.25).unwrap();
-        w.write(0.02, Some(3.0), 1.0, 0.0).unwrap();
-        w.finish().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "time_s,rotation_deg,tilt_deg,flexion_deg\n0.010000,,1.5000,-2.2500\n\
-             0.020000,3.0000,1.0000,0.0000\n"
-        );
-        let p = dir.path().join("q.csv");
-        let mut w = OrientationCsvWriter::new(&p).unwrap();
-        w.write(1.0, [1.0, 0.0, 0.0, 0.0]).unwrap();
-        w.finish().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "time_s,qw,qx,qy,qz\n1.000000,1.000000000,0.000000000,0.000000000,0.000000000\n"
-        );
-        let e = AngleCsvWriter::new(&dir.path().join("no/such/dir.csv"))
-            .err()
-            .unwrap();
-        assert!(e.to_string().contains("no/such/dir.csv"), "{e}");
-    }
-}
-
 /// Writes video head angles with the per-frame confidence:
 /// `time_s,rotation_deg,tilt_deg,flexion_deg,confidence`. Frames without a face keep their
 /// time with empty angles and confidence 0 (gaps, not zeros).
@@ -254,5 +222,37 @@ impl PoseCsvWriter {
 
     pub fn finish(self) -> Result<(), WriteError> {
         self.csv.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_headers_and_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        let mut w = AngleCsvWriter::new(&p).unwrap();
+        w.write(0.01, None, 1.5, -2.25).unwrap();
+        w.write(0.02, Some(3.0), 1.0, 0.0).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "time_s,rotation_deg,tilt_deg,flexion_deg\n0.010000,,1.5000,-2.2500\n\
+             0.020000,3.0000,1.0000,0.0000\n"
+        );
+        let p = dir.path().join("q.csv");
+        let mut w = OrientationCsvWriter::new(&p).unwrap();
+        w.write(1.0, [1.0, 0.0, 0.0, 0.0]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "time_s,qw,qx,qy,qz\n1.000000,1.000000000,0.000000000,0.000000000,0.000000000\n"
+        );
+        let e = AngleCsvWriter::new(&dir.path().join("no/such/dir.csv"))
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("no/such/dir.csv"), "{e}");
     }
 }

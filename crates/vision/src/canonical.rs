@@ -134,10 +134,8 @@ impl CanonicalFace {
                     let mut m = reader(mesh);
                     while let Some((f, v)) = m.field()? {
                         match f {
-                            1 => {
-                                if !matches!(v, Value::Varint(0)) {
-                                    return Err("canonical mesh is not VERTEX_PT".into());
-                                }
+                            1 if !matches!(v, Value::Varint(0)) => {
+                                return Err("canonical mesh is not VERTEX_PT".into());
                             }
                             3 => push_floats(v, &mut floats)?,
                             4 => push_u32s(v, &mut indices)?,

@@ -64,7 +64,11 @@ impl Estimator {
     pub fn image(&self, img: &Rgb) -> Result<Option<FramePose>, VisionError> {
         for det in self.detector.detect(img)? {
             if let Some(p) = self.mesh_pose(img, det.mesh_rect())? {
-                return Ok(Some(p));
+                // A second mesh pass on the crop derived from the first pass's landmarks (as the
+                // video tracker does from frame to frame) centres and aligns the face better
+                // than the detector box: on rendered known-angle faces it removes most of the
+                // flexion under-estimate at ±40°.
+                return Ok(Some(self.mesh_pose(img, p.mesh.next_rect())?.unwrap_or(p)));
             }
         }
         Ok(None)

@@ -13,6 +13,7 @@ pub mod estimator;
 pub mod image;
 pub mod mesh;
 pub mod models;
+pub mod overlay;
 pub mod pose;
 pub mod still;
 pub mod synth;

@@ -45,21 +45,23 @@ pub fn rotation_of(angles: &HeadAngles) -> Rotation3<f64> {
     Rotation3::from_matrix_unchecked(p * head.matrix() * p.transpose())
 }
 
-/// Fits the pose of image-pixel landmarks (x right, y down, z − toward the camera).
-/// Returns `None` when the fit is degenerate.
-pub fn fit(face: &CanonicalFace, points: &[[f64; 3]]) -> Option<Pose> {
-    if points.len() != face.vertices.len() {
-        return None;
-    }
+/// One weighted Procrustes solve (Umeyama): rotation, scale and the two centroids.
+struct Similarity {
+    r: Matrix3<f64>,
+    scale: f64,
+    src_c: Vector3<f64>,
+    dst_c: Vector3<f64>,
+}
+
+fn procrustes(src: &[[f64; 3]], dst: &[Vector3<f64>], weights: &[f64]) -> Option<Similarity> {
     let mut wsum = 0.0;
     let mut src_c = Vector3::zeros();
     let mut dst_c = Vector3::zeros();
-    let dst = |p: &[f64; 3]| Vector3::new(p[0], -p[1], -p[2]);
-    for ((v, p), &w) in face.vertices.iter().zip(points).zip(&face.weights) {
+    for ((v, d), &w) in src.iter().zip(dst).zip(weights) {
         if w > 0.0 {
             wsum += w;
             src_c += Vector3::from(*v) * w;
-            dst_c += dst(p) * w;
+            dst_c += d * w;
         }
     }
     if wsum <= 0.0 {
@@ -69,11 +71,10 @@ pub fn fit(face: &CanonicalFace, points: &[[f64; 3]]) -> Option<Pose> {
     dst_c /= wsum;
     let mut cov = Matrix3::zeros();
     let mut src_var = 0.0;
-    for ((v, p), &w) in face.vertices.iter().zip(points).zip(&face.weights) {
+    for ((v, d), &w) in src.iter().zip(dst).zip(weights) {
         if w > 0.0 {
             let s = Vector3::from(*v) - src_c;
-            let d = dst(p) - dst_c;
-            cov += d * s.transpose() * w;
+            cov += (d - dst_c) * s.transpose() * w;
             src_var += s.norm_squared() * w;
         }
     }
@@ -84,21 +85,38 @@ pub fn fit(face: &CanonicalFace, points: &[[f64; 3]]) -> Option<Pose> {
         d[(2, 2)] = -1.0;
     }
     let r = u * d * v_t;
-    if !r.iter().all(|x| x.is_finite()) {
-        return None;
-    }
     let scale = (Matrix3::from_diagonal(&svd.singular_values) * d).trace() / src_var;
-    if !(scale.is_finite() && scale > 0.0) {
+    (r.iter().all(|x| x.is_finite()) && scale.is_finite() && scale > 0.0).then_some(Similarity {
+        r,
+        scale,
+        src_c,
+        dst_c,
+    })
+}
+
+/// Fits the pose of image-pixel landmarks (x right, y down, z − toward the camera).
+/// Returns `None` when the fit is degenerate. The mesh's z is used as given (same pixel scale
+/// as x): replacing it by the fitted model's depth (a 2-D-only fit) changed the known-angle
+/// errors by < 2° and not for the better, so the plain 3-D fit is kept, as in MediaPipe.
+pub fn fit(face: &CanonicalFace, points: &[[f64; 3]]) -> Option<Pose> {
+    if points.len() != face.vertices.len() {
         return None;
     }
-    let rotation = Rotation3::from_matrix_unchecked(r);
+    let dst: Vec<Vector3<f64>> = points
+        .iter()
+        .map(|p| Vector3::new(p[0], -p[1], -p[2]))
+        .collect();
+    let sim = procrustes(&face.vertices, &dst, &face.weights)?;
     let mut err = 0.0;
-    for ((v, p), &w) in face.vertices.iter().zip(points).zip(&face.weights) {
+    let mut wsum = 0.0;
+    for ((v, d), &w) in face.vertices.iter().zip(&dst).zip(&face.weights) {
         if w > 0.0 {
-            let fitted = r * (Vector3::from(*v) - src_c) * scale;
-            err += (dst(p) - dst_c - fitted).norm_squared() / (scale * scale) * w;
+            let fitted = sim.r * (Vector3::from(*v) - sim.src_c) * sim.scale + sim.dst_c;
+            err += (d - fitted).norm_squared() / (sim.scale * sim.scale) * w;
+            wsum += w;
         }
     }
+    let rotation = Rotation3::from_matrix_unchecked(sim.r);
     Some(Pose {
         rotation,
         angles: angles_of(&rotation),

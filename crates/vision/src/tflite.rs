@@ -177,9 +177,7 @@ fn conv(
     inputs: &[OutletId],
     kernel: &[usize],
     depthwise: bool,
-    pad: PaddingSpec,
-    strides: [usize; 2],
-    dilations: [usize; 2],
+    (pad, strides, dilations): (PaddingSpec, [usize; 2], [usize; 2]),
 ) -> TractResult<OutletId> {
     ensure!(kernel.len() == 4, "kernel rank {}", kernel.len());
     // OHWI: [out, h, w, in]; a depthwise kernel is [1, h, w, channels].
@@ -321,9 +319,7 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     &[input(0)?, input(1)?, bias],
                     &kdims,
                     depthwise,
-                    padding(pad)?,
-                    strides,
-                    dilations,
+                    (padding(pad)?, strides, dilations),
                 )?;
                 fused(&mut target, &name, w, act)?
             }

@@ -140,23 +140,28 @@ impl VideoReader {
         end_s: Option<f64>,
     ) -> Result<Self, VisionError> {
         let mut cmd = Command::new("ffmpeg");
-        cmd.args(["-hide_banner", "-nostdin", "-loglevel", "info"]);
+        cmd.args(["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info"]);
         let start = start_s.unwrap_or(0.0).max(0.0);
         if start > 0.0 {
             cmd.args(["-ss", &format!("{start}")]);
         }
         cmd.arg("-i").arg(path);
-        if let Some(end) = end_s {
-            if end <= start {
+        // The end is cut by a filter before `showinfo`, so that every frame it reports reaches
+        // the pipe (`-t` would drop a reported frame at the output).
+        let trim = match end_s {
+            Some(end) if end <= start => {
                 return Err(fail(
                     path,
                     format!("--end {end} s is not after --start {start} s"),
                 ));
             }
-            cmd.args(["-t", &format!("{}", end - start)]);
-        }
+            Some(end) => format!("trim=end={},", end - start),
+            None => String::new(),
+        };
         cmd.args(["-an", "-sn", "-dn", "-fps_mode", "passthrough", "-vf"])
-            .arg("scale=trunc(iw*sar/2)*2:ih,setsar=1,showinfo")
+            .arg(format!(
+                "{trim}scale=trunc(iw*sar/2)*2:ih,setsar=1,showinfo"
+            ))
             .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

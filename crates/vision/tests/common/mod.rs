@@ -17,6 +17,7 @@ pub fn estimator() -> Estimator {
     Estimator::new(&files).expect("models import")
 }
 
+#[allow(dead_code)] // each test file uses part of this module
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
