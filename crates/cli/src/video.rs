@@ -9,7 +9,9 @@ use collis_core::results::{
     ConfidenceStats, Recording, Reference, ReferenceKind, Results, Source, Task, VideoStats,
 };
 use collis_core::AngleSample;
+use collis_vision::still::OwnedRgb;
 use collis_vision::track::{neutral_rotation, PoseFrame, PoseStream};
+use collis_vision::video::VideoWriter;
 use collis_vision::{models, video, Estimator};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -46,6 +48,9 @@ pub struct VideoArgs {
     /// Video: analyse up to this second.
     #[arg(long, value_name = "S")]
     pub end: Option<f64>,
+    /// Video: also write this video with the face mesh, head axes and angles drawn on each frame.
+    #[arg(long, value_name = "OUT.mp4")]
+    pub overlay: Option<PathBuf>,
 }
 
 /// Loads and checks the models.
@@ -136,12 +141,37 @@ impl<'a> VideoSource<'a> {
             }
             _ => ProgressBar::hidden(),
         };
+        let mut overlay: Option<VideoWriter> = None;
         while let Some(frame) = stream.next_frame()? {
             bar.set_position(((frame.info.time_s - start) * 1000.0).max(0.0) as u64);
             bar.set_message(format!("{:.1} s", frame.info.time_s));
             sink(&frame)?;
+            if let Some(path) = &self.args.overlay {
+                let (w, h) = (frame.info.width, frame.info.height);
+                let writer = match &mut overlay {
+                    Some(o) => o,
+                    None => overlay.insert(VideoWriter::create(
+                        path,
+                        w,
+                        h,
+                        self.info.avg_fps.unwrap_or(30.0),
+                    )?),
+                };
+                let mut img = OwnedRgb {
+                    width: w,
+                    height: h,
+                    data: stream.frame_image(&frame.info).data.to_vec(),
+                };
+                if let (Some(face), Some(a)) = (&frame.face, &frame.angles) {
+                    img.draw_pose(face, a.as_array());
+                }
+                writer.write(w, h, &img.data)?;
+            }
         }
         bar.finish_and_clear();
+        if let Some(o) = overlay {
+            o.finish()?;
+        }
         Ok(stream.detector_runs())
     }
 }

@@ -1,4 +1,4 @@
-//! Still images from disk (PNG, JPEG) as RGB8, with errors naming the file.
+//! Still images from disk (PNG, JPEG) as RGB8, with errors naming the file; PNG output.
 
 use std::path::Path;
 
@@ -44,5 +44,20 @@ pub fn read_image(path: &Path) -> Result<OwnedRgb, VisionError> {
         width: w as usize,
         height: h as usize,
         data: img.into_raw(),
+    })
+}
+
+/// Writes an RGB8 image as PNG.
+pub fn write_png(path: &Path, img: &OwnedRgb) -> Result<(), VisionError> {
+    image::save_buffer(
+        path,
+        &img.data,
+        img.width as u32,
+        img.height as u32,
+        image::ColorType::Rgb8,
+    )
+    .map_err(|e| VisionError::Image {
+        path: path.to_path_buf(),
+        reason: format!("writing PNG: {e}"),
     })
 }

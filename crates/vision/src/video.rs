@@ -256,6 +256,91 @@ impl Drop for VideoReader {
     }
 }
 
+/// Encodes RGB24 frames into a video file through `ffmpeg` (for overlays). Frames are
+/// written at a constant `fps` (variable frame-rate timing is not kept in the overlay).
+pub struct VideoWriter {
+    path: PathBuf,
+    child: Child,
+    stdin: Option<std::process::ChildStdin>,
+    size: (usize, usize),
+}
+
+impl VideoWriter {
+    pub fn create(path: &Path, width: usize, height: usize, fps: f64) -> Result<Self, VisionError> {
+        let mut child = Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-nostdin",
+                "-nostats",
+                "-loglevel",
+                "error",
+                "-y",
+            ])
+            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s"])
+            .arg(format!("{width}x{height}"))
+            .arg("-r")
+            .arg(format!("{fps:.3}"))
+            .args([
+                "-i",
+                "pipe:0",
+                "-pix_fmt",
+                "yuv420p",
+                "-vf",
+                "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+            ])
+            .arg(path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| spawn_error(path, "ffmpeg", e))?;
+        let stdin = child.stdin.take();
+        Ok(VideoWriter {
+            path: path.to_path_buf(),
+            child,
+            stdin,
+            size: (width, height),
+        })
+    }
+
+    /// Appends one frame (must have the writer's size).
+    pub fn write(&mut self, width: usize, height: usize, rgb: &[u8]) -> Result<(), VisionError> {
+        if (width, height) != self.size {
+            return Err(fail(
+                &self.path,
+                format!("frame size changed to {width}x{height}"),
+            ));
+        }
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| fail(&self.path, "writer closed"))?;
+        std::io::Write::write_all(stdin, rgb)
+            .map_err(|e| fail(&self.path, format!("encoding the overlay: {e}")))
+    }
+
+    /// Closes the stream and waits for the encoder.
+    pub fn finish(self) -> Result<(), VisionError> {
+        let VideoWriter {
+            path, child, stdin, ..
+        } = self;
+        drop(stdin);
+        let out = child
+            .wait_with_output()
+            .map_err(|e| fail(&path, e.to_string()))?;
+        if !out.status.success() {
+            return Err(fail(
+                &path,
+                format!(
+                    "encoding the overlay failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
