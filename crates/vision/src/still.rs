@@ -31,7 +31,7 @@ pub fn read_image(path: &Path) -> Result<OwnedRgb, VisionError> {
     };
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
     if bytes.is_empty() {
-        return Err(fail("empty file (0 bytes), not an image".into()));
+        return Err(fail("empty file (0 bytes): not an image".into()));
     }
     let img = image::load_from_memory(&bytes)
         .map_err(|e| fail(format!("not a readable PNG/JPEG image: {e}")))?

@@ -51,7 +51,7 @@ fn rate(s: &str) -> Option<f64> {
 pub fn probe(path: &Path) -> Result<VideoInfo, VisionError> {
     let meta = std::fs::metadata(path).map_err(|e| fail(path, e.to_string()))?;
     if meta.len() == 0 {
-        return Err(fail(path, "empty file (0 bytes), not a video"));
+        return Err(fail(path, "empty file (0 bytes): not a video"));
     }
     let out = Command::new("ffprobe")
         .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
