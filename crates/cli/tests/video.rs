@@ -254,3 +254,39 @@ fn bad_videos_and_missing_models_are_clear_errors() {
     );
     assert_clear_error(&o, &["MISSING", "collis models fetch"]);
 }
+
+#[test]
+fn low_frame_rate_video_says_what_tremor_it_cannot_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(carphone())
+        .args(["-vf", "fps=10", "slow.mp4"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = collis(&["analyze", "slow.mp4", "--json", "r.json"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert!(
+        (json["recording"]["video"]["frame_rate_hz"]
+            .as_f64()
+            .unwrap()
+            - 10.0)
+            .abs()
+            < 0.1
+    );
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("Nyquist") && warnings.contains("5.0 Hz"),
+        "{warnings}"
+    );
+    // The tremor band stops below Nyquist (0.45 × 10 frames/s).
+    let band = json["tremor"]["band_hz"][1].as_f64().unwrap();
+    assert!(
+        band <= 4.5 + 1e-9,
+        "tremor band up to {band} Hz at 10 frames/s"
+    );
+}

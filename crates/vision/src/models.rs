@@ -241,7 +241,11 @@ pub fn fetch(dir: &Path, mut log: impl FnMut(&str)) -> Result<(), VisionError> {
                 Command::new("python3")
                     .args(["-m", "pip", "download", MEDIAPIPE_PYPI, "--no-deps"])
                     .args(["--only-binary=:all:", "--quiet", "-d"])
-                    .arg(&downloads),
+                    .arg(&downloads)
+                    // One fixed wheel whatever the local Python (the model files are the same
+                    // in every wheel of the release; this one is known).
+                    .args(["--python-version", "3.11", "--implementation", "cp"])
+                    .args(["--platform", "manylinux_2_28_x86_64"]),
                 "python3 -m pip download",
             )?;
             find_file(&downloads, "mediapipe-0.10.21-", ".whl")
