@@ -3,23 +3,21 @@
 //! same results document as the sensors with `recording.source = "video"`, per-frame CSV,
 //! per-image CSV with row-level errors, and clear errors (exit 2, no panic) for bad input.
 
+mod common;
+
+use common::{collis, text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn collis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_collis"))
+/// Runs `ffmpeg -v error -y ARGS` in `cwd` (test inputs made on the fly).
+fn ffmpeg(args: &[&str], cwd: &Path) {
+    let st = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
         .args(args)
         .current_dir(cwd)
-        .output()
-        .expect("collis runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success(), "ffmpeg {args:?}");
 }
 
 fn home_cache(sub: &str) -> PathBuf {
@@ -135,22 +133,18 @@ fn pose_writes_one_row_per_image_with_row_level_errors() {
     std::fs::write(dir.path().join("notes.png"), b"this is text, not a PNG").unwrap();
     std::fs::write(dir.path().join("empty.jpg"), b"").unwrap();
     // A face-free image: a flat grey PNG written by ffmpeg.
-    let st = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-y",
+    ffmpeg(
+        &[
             "-f",
             "lavfi",
             "-i",
             "color=c=gray:s=200x200",
             "-frames:v",
             "1",
-        ])
-        .arg(dir.path().join("grey.png"))
-        .status()
-        .unwrap();
-    assert!(st.success());
+            "grey.png",
+        ],
+        dir.path(),
+    );
     let face = fixture();
     let o = collis(
         &[
@@ -219,21 +213,18 @@ fn bad_videos_and_missing_models_are_clear_errors() {
     let o = collis(&["angles", "junk.mov", "-o", "x.csv"], dir.path());
     assert_clear_error(&o, &["junk.mov", "not a readable video"]);
     // A video without a face.
-    let st = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-y",
+    ffmpeg(
+        &[
             "-f",
             "lavfi",
             "-i",
             "testsrc=size=160x120:rate=10:duration=1",
-        ])
-        .args(["-pix_fmt", "yuv420p", "noface.mp4"])
-        .current_dir(dir.path())
-        .status()
-        .unwrap();
-    assert!(st.success());
+            "-pix_fmt",
+            "yuv420p",
+            "noface.mp4",
+        ],
+        dir.path(),
+    );
     let o = collis(&["analyze", "noface.mp4"], dir.path());
     assert_clear_error(&o, &["noface.mp4", "no face found in any of the 10 frames"]);
     // Missing models: say where they were looked for and how to get them.
@@ -258,14 +249,11 @@ fn bad_videos_and_missing_models_are_clear_errors() {
 #[test]
 fn low_frame_rate_video_says_what_tremor_it_cannot_see() {
     let dir = tempfile::tempdir().unwrap();
-    let st = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-i"])
-        .arg(carphone())
-        .args(["-vf", "fps=10", "slow.mp4"])
-        .current_dir(dir.path())
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let clip = carphone();
+    ffmpeg(
+        &["-i", clip.to_str().unwrap(), "-vf", "fps=10", "slow.mp4"],
+        dir.path(),
+    );
     let o = collis(&["analyze", "slow.mp4", "--json", "r.json"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
     let json: serde_json::Value =

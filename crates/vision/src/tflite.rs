@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use tract_core::internal::*;
 use tract_core::ops::array::{Pad, PadMode, TypedConcat};
+use tract_core::ops::binary::TypedBinOp;
 use tract_core::ops::change_axes::wire_with_rank_broadcast;
 use tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PaddingSpec, PoolSpec};
 use tract_core::ops::nn::DataFormat;
@@ -135,6 +136,17 @@ fn padding(p: Padding) -> TractResult<PaddingSpec> {
     })
 }
 
+/// Wires an element-wise binary op with TFLite (numpy) broadcasting; returns its output.
+fn binary(
+    target: &mut TypedModel,
+    name: impl AsRef<str>,
+    op: TypedBinOp,
+    a: OutletId,
+    b: OutletId,
+) -> TractResult<OutletId> {
+    Ok(wire_with_rank_broadcast(name, target, op, &[a, b])?[0])
+}
+
 fn scalar(target: &mut TypedModel, name: String, v: f32) -> TractResult<OutletId> {
     target.add_const(name, rctensor0(v))
 }
@@ -147,12 +159,13 @@ fn fused(
 ) -> TractResult<OutletId> {
     let relu = |target: &mut TypedModel, wire| -> TractResult<OutletId> {
         let zero = scalar(target, format!("{name}.zero"), 0.0)?;
-        Ok(wire_with_rank_broadcast(
-            format!("{name}.relu"),
+        binary(
             target,
+            format!("{name}.relu"),
             tract_core::ops::math::max(),
-            &[wire, zero],
-        )?[0])
+            wire,
+            zero,
+        )
     };
     match act {
         ActivationFunctionType::NONE => Ok(wire),
@@ -160,12 +173,13 @@ fn fused(
         ActivationFunctionType::RELU6 => {
             let r = relu(target, wire)?;
             let six = scalar(target, format!("{name}.six"), 6.0)?;
-            Ok(wire_with_rank_broadcast(
-                format!("{name}.relu6"),
+            binary(
                 target,
+                format!("{name}.relu6"),
                 tract_core::ops::math::min(),
-                &[r, six],
-            )?[0])
+                r,
+                six,
+            )
         }
         other => bail!("unsupported fused activation {other:?}"),
     }
@@ -328,42 +342,42 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                 let x = input(0)?;
                 let alpha = input(1)?;
                 let zero = scalar(&mut target, format!("{name}.zero"), 0.0)?;
-                let pos = wire_with_rank_broadcast(
+                let pos = binary(
+                    &mut target,
                     format!("{name}.pos"),
-                    &mut target,
                     tract_core::ops::math::max(),
-                    &[x, zero],
-                )?[0];
-                let neg = wire_with_rank_broadcast(
+                    x,
+                    zero,
+                )?;
+                let neg = binary(
+                    &mut target,
                     format!("{name}.neg"),
-                    &mut target,
                     tract_core::ops::math::min(),
-                    &[x, zero],
-                )?[0];
-                let scaled = wire_with_rank_broadcast(
+                    x,
+                    zero,
+                )?;
+                let scaled = binary(
+                    &mut target,
                     format!("{name}.scaled"),
-                    &mut target,
                     tract_core::ops::math::mul(),
-                    &[neg, alpha],
-                )?[0];
-                wire_with_rank_broadcast(
-                    &name,
+                    neg,
+                    alpha,
+                )?;
+                binary(
                     &mut target,
+                    &name,
                     tract_core::ops::math::add(),
-                    &[pos, scaled],
-                )?[0]
+                    pos,
+                    scaled,
+                )?
             }
             BuiltinOperator::ADD => {
                 let act = op
                     .builtin_options_as_add_options()
                     .map(|o| o.fused_activation_function())
                     .unwrap_or(ActivationFunctionType::NONE);
-                let w = wire_with_rank_broadcast(
-                    &name,
-                    &mut target,
-                    tract_core::ops::math::add(),
-                    &[input(0)?, input(1)?],
-                )?[0];
+                let (a, b) = (input(0)?, input(1)?);
+                let w = binary(&mut target, &name, tract_core::ops::math::add(), a, b)?;
                 fused(&mut target, &name, w, act)?
             }
             BuiltinOperator::MAX_POOL_2D => {
