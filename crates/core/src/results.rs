@@ -89,6 +89,35 @@ pub struct Recording {
     /// Sensor mounting on the head, e.g. "x=back,y=up,z=left".
     pub mounting: String,
     pub reference: Reference,
+    /// Frame and face-tracking figures (video recordings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoStats>,
+}
+
+/// How well a video recording was measured, frame by frame.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VideoStats {
+    /// Mean frame rate over the analysed frames (frames/s), from the frames' own timestamps.
+    pub frame_rate_hz: f64,
+    /// Frames decoded in the analysed span.
+    pub frames: u64,
+    /// Frames in which a face was measured; the others are gaps, not zeros.
+    pub frames_with_face: u64,
+    /// Per-frame confidence (face-presence probability, 0–1) over the frames with a face.
+    pub confidence: Option<ConfidenceStats>,
+    /// Face-detector runs (the crop otherwise follows the previous frame's landmarks).
+    pub detector_runs: u64,
+    /// Pose-estimation method, e.g. "mediapipe-face-mesh+procrustes".
+    pub method: String,
+}
+
+/// Distribution of the per-frame confidence.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct ConfidenceStats {
+    pub mean: f64,
+    pub min: f64,
+    pub p5: f64,
+    pub median: f64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -33,7 +33,10 @@ mod writers;
 pub use error::{ImportError, ImportWarning, WriteError};
 pub use reader::{ImportReport, ImuReader, StreamInfo};
 pub use units::{AccUnit, GyrUnit, UnitError, STANDARD_GRAVITY};
-pub use writers::{AngleCsvWriter, ImuCsvWriter, OrientationCsvWriter};
+pub use writers::{
+    pose_csv_row, AngleCsvWriter, ImuCsvWriter, OrientationCsvWriter, PoseCsvWriter,
+    VideoAngleCsvWriter, POSE_CSV_HEADER,
+};
 
 use source::Opened;
 use std::fs::File;

@@ -141,6 +141,90 @@ impl AngleCsvWriter {
     }
 }
 
+/// Writes video head angles with the per-frame confidence:
+/// `time_s,rotation_deg,tilt_deg,flexion_deg,confidence`. Frames without a face keep their
+/// time with empty angles and confidence 0 (gaps, not zeros).
+pub struct VideoAngleCsvWriter {
+    csv: CsvOut,
+}
+
+impl VideoAngleCsvWriter {
+    pub fn new(path: &Path) -> Result<Self, WriteError> {
+        Ok(VideoAngleCsvWriter {
+            csv: CsvOut::create(path, "time_s,rotation_deg,tilt_deg,flexion_deg,confidence")?,
+        })
+    }
+
+    /// `angles` = `[rotation, tilt, flexion]` in degrees, `None` for a frame without a face.
+    pub fn write(
+        &mut self,
+        time_s: f64,
+        angles: Option<[f64; 3]>,
+        confidence: f64,
+    ) -> Result<(), WriteError> {
+        let out = &mut self.csv.out;
+        let r = match angles {
+            Some([r, t, f]) => {
+                writeln!(out, "{time_s:.6},{r:.4},{t:.4},{f:.4},{confidence:.4}")
+            }
+            None => writeln!(out, "{time_s:.6},,,,0"),
+        };
+        self.csv.check(r)
+    }
+
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.csv.finish()
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}
+
+/// Header of the per-image pose CSV.
+pub const POSE_CSV_HEADER: &str = "file,rotation_deg,tilt_deg,flexion_deg,confidence,error";
+
+/// One row (with its line break) of the per-image pose CSV: the angles (rotation, tilt,
+/// flexion, degrees) and confidence, or the reason there are none in `error`.
+pub fn pose_csv_row(file: &str, pose: Result<([f64; 3], f64), &str>) -> String {
+    let file = csv_field(file);
+    match pose {
+        Ok(([r, t, f], c)) => format!("{file},{r:.4},{t:.4},{f:.4},{c:.4},\n"),
+        Err(e) => format!("{file},,,,,{}\n", csv_field(e)),
+    }
+}
+
+/// Writes one head pose per still image ([`POSE_CSV_HEADER`], [`pose_csv_row`]).
+pub struct PoseCsvWriter {
+    csv: CsvOut,
+}
+
+impl PoseCsvWriter {
+    pub fn new(path: &Path) -> Result<Self, WriteError> {
+        Ok(PoseCsvWriter {
+            csv: CsvOut::create(path, POSE_CSV_HEADER)?,
+        })
+    }
+
+    pub fn write(
+        &mut self,
+        file: &str,
+        pose: Result<([f64; 3], f64), &str>,
+    ) -> Result<(), WriteError> {
+        let r = self.csv.out.write_all(pose_csv_row(file, pose).as_bytes());
+        self.csv.check(r)
+    }
+
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.csv.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

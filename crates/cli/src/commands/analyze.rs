@@ -5,6 +5,7 @@
 
 use crate::args::{parse_segment, parse_task, AngleArgs};
 use crate::emg::{self, EmgArgs};
+use crate::video::{self, VideoArgs};
 use crate::{run, summary};
 use anyhow::Result;
 use clap::Args;
@@ -14,7 +15,8 @@ use std::path::PathBuf;
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// The recording: head sensor (Collis IMU CSV, device-log CSV/TSV, CoreMotion CSV, Sensor
-    /// Logger folder or zip) or surface EMG (EDF, EDF+, BDF, WFDB .hea, EMG CSV/TSV/text).
+    /// Logger folder or zip), a face video (mp4, mov, avi, mkv, webm) or surface EMG (EDF,
+    /// EDF+, BDF, WFDB .hea, EMG CSV/TSV/text).
     pub input: PathBuf,
     /// Write the results document (versioned JSON) here.
     #[arg(long, value_name = "OUT.json")]
@@ -36,11 +38,19 @@ pub struct AnalyzeArgs {
     pub angles: AngleArgs,
     #[command(flatten)]
     pub emg: EmgArgs,
+    #[command(flatten)]
+    pub video: VideoArgs,
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<()> {
     let rate = a.angles.import.rate;
-    let results = if emg::is_emg(&a.input) {
+    let results = if video::is_video(&a.input) {
+        anyhow::ensure!(
+            a.without.is_none() && a.emg.emg.is_none(),
+            "--without and --emg are for head-sensor recordings, not video (yet)"
+        );
+        video::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick)?
+    } else if emg::is_emg(&a.input) {
         anyhow::ensure!(
             a.emg.emg.is_none(),
             "{} is an EMG recording: give the head recording as input and the EMG with --emg",

@@ -1,8 +1,10 @@
 //! `collis angles IN -o OUT.csv`: time_s,rotation_deg,tilt_deg,flexion_deg per sample.
-//! Rotation is left empty when it has no reference.
+//! Rotation is left empty when it has no reference. For a face video the columns are
+//! time_s,rotation_deg,tilt_deg,flexion_deg,confidence (frames without a face: empty angles).
 
 use crate::args::AngleArgs;
 use crate::run::AngleSource;
+use crate::video::{self, VideoArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use collis_io::AngleCsvWriter;
@@ -16,9 +18,16 @@ pub struct AnglesArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub angles: AngleArgs,
+    #[command(flatten)]
+    pub video: VideoArgs,
 }
 
 pub fn run(a: &AnglesArgs) -> Result<()> {
+    if video::is_video(&a.input) {
+        let reference = video::write_angles(&a.input, &a.video, a.angles.neutral, &a.output)?;
+        eprintln!("{} ({})", a.output.display(), reference.description);
+        return Ok(());
+    }
     let src = AngleSource::open(&a.input, &a.angles)?;
     let referenced = src.reference.rotation_referenced;
     let mut out = AngleCsvWriter::new(&a.output)

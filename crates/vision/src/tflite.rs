@@ -1,0 +1,463 @@
+//! A direct TFLite flatbuffer → tract-core graph importer for the small op set of MediaPipe's
+//! face detector and face mesh.
+//!
+//! Why by hand: `tract-tflite` reads the flatbuffer (we use its generated schema reader,
+//! `tract_tflite::tflite`) but its op registry is private and lacks `DEQUANTIZE` (the fp16 mesh
+//! stores its weights as fp16 constants followed by DEQUANTIZE) and `PRELU`; the alternatives
+//! need Python at fetch time (tflite2onnx fails on the fp16 mesh, tf2onnx needs TensorFlow).
+//! The op set used by both models is small: CONV_2D, DEPTHWISE_CONV_2D, PRELU, ADD, MAX_POOL_2D,
+//! PAD, RESHAPE, CONCATENATION, DEQUANTIZE, RELU (+ fused RELU/RELU6). Semantics follow the TFLite
+//! builtin op reference (tensorflow/lite/core/c/builtin_op_data.h); layouts are NHWC / OHWI as
+//! in `tract-tflite`'s own translation of the same ops.
+
+use std::collections::HashMap;
+
+use tract_core::internal::*;
+use tract_core::ops::array::{Pad, PadMode, TypedConcat};
+use tract_core::ops::binary::TypedBinOp;
+use tract_core::ops::change_axes::wire_with_rank_broadcast;
+use tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PaddingSpec, PoolSpec};
+use tract_core::ops::nn::DataFormat;
+use tract_tflite::tflite::{self, ActivationFunctionType, BuiltinOperator, Padding, TensorType};
+
+use crate::VisionError;
+
+/// A TFLite model imported into an optimised, runnable tract plan.
+#[derive(Debug, Clone)]
+pub struct Network {
+    plan: Arc<TypedRunnableModel>,
+    /// Input shape (NHWC).
+    pub input_shape: [usize; 4],
+}
+
+fn err(name: &str, e: impl std::fmt::Display) -> VisionError {
+    VisionError::Model {
+        name: name.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+impl Network {
+    /// Imports and optimises a TFLite model. `name` only labels errors.
+    pub fn from_tflite(name: &str, bytes: &[u8]) -> Result<Self, VisionError> {
+        let model = import(bytes).map_err(|e| err(name, format!("{e:#}")))?;
+        let fact = model.input_fact(0).map_err(|e| err(name, e))?.clone();
+        let dims = fact
+            .shape
+            .as_concrete()
+            .ok_or_else(|| err(name, "input shape is not concrete"))?
+            .to_vec();
+        if dims.len() != 4 {
+            return Err(err(
+                name,
+                format!("input rank {} (expected NHWC)", dims.len()),
+            ));
+        }
+        let plan = model
+            .into_optimized()
+            .and_then(|m| m.into_runnable())
+            .map_err(|e| err(name, format!("{e:#}")))?;
+        Ok(Network {
+            plan,
+            input_shape: [dims[0], dims[1], dims[2], dims[3]],
+        })
+    }
+
+    /// Runs the network on one NHWC f32 input; returns every output flattened.
+    pub fn run(&self, input: Tensor) -> Result<Vec<Vec<f32>>, VisionError> {
+        let out = self
+            .plan
+            .run(tvec!(input.into_tvalue()))
+            .map_err(|e| VisionError::Inference(format!("{e:#}")))?;
+        out.iter()
+            .map(|t| {
+                t.to_plain_array_view::<f32>()
+                    .map(|v| v.iter().copied().collect())
+                    .map_err(|e| VisionError::Inference(format!("{e:#}")))
+            })
+            .collect()
+    }
+}
+
+fn dims_of(t: &tflite::Tensor) -> Vec<usize> {
+    t.shape()
+        .map(|s| s.iter().map(|d| d.max(1) as usize).collect())
+        .unwrap_or_default()
+}
+
+/// Reads a constant tensor (fp32, fp16 — widened to fp32 — or int32) from its buffer.
+fn constant(model: &tflite::Model, t: &tflite::Tensor) -> TractResult<Option<Tensor>> {
+    let Some(buffers) = model.buffers() else {
+        return Ok(None);
+    };
+    let Some(data) = buffers.get(t.buffer() as usize).data() else {
+        return Ok(None);
+    };
+    let bytes = data.bytes();
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let shape = dims_of(t);
+    let tensor = match t.type_() {
+        TensorType::FLOAT32 => {
+            let v: Vec<f32> = bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            Tensor::from_shape(&shape, &v)?
+        }
+        TensorType::FLOAT16 => {
+            let v: Vec<f32> = bytes
+                .chunks_exact(2)
+                .map(|c| f16::from_bits(u16::from_le_bytes([c[0], c[1]])).to_f32())
+                .collect();
+            Tensor::from_shape(&shape, &v)?
+        }
+        TensorType::INT32 => {
+            let v: Vec<i32> = bytes
+                .chunks_exact(4)
+                .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            Tensor::from_shape(&shape, &v)?
+        }
+        other => bail!(
+            "constant tensor {:?} of unsupported type {other:?}",
+            t.name()
+        ),
+    };
+    Ok(Some(tensor))
+}
+
+fn padding(p: Padding) -> TractResult<PaddingSpec> {
+    Ok(match p {
+        Padding::SAME => PaddingSpec::SameUpper,
+        Padding::VALID => PaddingSpec::Valid,
+        other => bail!("unsupported padding {other:?}"),
+    })
+}
+
+/// Wires an element-wise binary op with TFLite (numpy) broadcasting; returns its output.
+fn binary(
+    target: &mut TypedModel,
+    name: impl AsRef<str>,
+    op: TypedBinOp,
+    a: OutletId,
+    b: OutletId,
+) -> TractResult<OutletId> {
+    Ok(wire_with_rank_broadcast(name, target, op, &[a, b])?[0])
+}
+
+fn scalar(target: &mut TypedModel, name: String, v: f32) -> TractResult<OutletId> {
+    target.add_const(name, rctensor0(v))
+}
+
+fn fused(
+    target: &mut TypedModel,
+    name: &str,
+    wire: OutletId,
+    act: ActivationFunctionType,
+) -> TractResult<OutletId> {
+    let relu = |target: &mut TypedModel, wire| -> TractResult<OutletId> {
+        let zero = scalar(target, format!("{name}.zero"), 0.0)?;
+        binary(
+            target,
+            format!("{name}.relu"),
+            tract_core::ops::math::max(),
+            wire,
+            zero,
+        )
+    };
+    match act {
+        ActivationFunctionType::NONE => Ok(wire),
+        ActivationFunctionType::RELU => relu(target, wire),
+        ActivationFunctionType::RELU6 => {
+            let r = relu(target, wire)?;
+            let six = scalar(target, format!("{name}.six"), 6.0)?;
+            binary(
+                target,
+                format!("{name}.relu6"),
+                tract_core::ops::math::min(),
+                r,
+                six,
+            )
+        }
+        other => bail!("unsupported fused activation {other:?}"),
+    }
+}
+
+fn conv(
+    target: &mut TypedModel,
+    name: &str,
+    inputs: &[OutletId],
+    kernel: &[usize],
+    depthwise: bool,
+    (pad, strides, dilations): (PaddingSpec, [usize; 2], [usize; 2]),
+) -> TractResult<OutletId> {
+    ensure!(kernel.len() == 4, "kernel rank {}", kernel.len());
+    // OHWI: [out, h, w, in]; a depthwise kernel is [1, h, w, channels].
+    let (ci, co, group) = if depthwise {
+        (kernel[3], kernel[3], kernel[3])
+    } else {
+        (kernel[3], kernel[0], 1)
+    };
+    let pool_spec = PoolSpec {
+        data_format: DataFormat::NHWC,
+        kernel_shape: tvec!(kernel[1], kernel[2]),
+        padding: pad,
+        strides: Some(tvec!(strides[0], strides[1])),
+        dilations: Some(tvec!(dilations[0], dilations[1])),
+        input_channels: ci,
+        output_channels: co,
+    };
+    let op = Conv {
+        pool_spec,
+        kernel_fmt: KernelFormat::OHWI,
+        group,
+        q_params: None,
+    };
+    Ok(target.wire_node(name, op, inputs)?[0])
+}
+
+/// Builds the tract graph for the first subgraph of a TFLite flatbuffer.
+fn import(bytes: &[u8]) -> TractResult<TypedModel> {
+    let model = tflite::root_as_model(bytes)?;
+    let graph = model.subgraphs().context("no subgraphs")?.get(0);
+    let tensors = graph.tensors().context("no tensors")?;
+    let codes = model.operator_codes().context("no operator codes")?;
+    let mut target = TypedModel::default();
+    let mut wires: HashMap<i32, OutletId> = HashMap::new();
+    let mut consts: HashMap<i32, Tensor> = HashMap::new();
+
+    for input in graph.inputs().context("no inputs")? {
+        let t = tensors.get(input as usize);
+        ensure!(t.type_() == TensorType::FLOAT32, "input must be float32");
+        let src = target.add_source(
+            t.name().unwrap_or("input"),
+            f32::fact(dims_of(&t).as_slice()),
+        )?;
+        wires.insert(input, src);
+    }
+
+    for op in graph.operators().context("no operators")? {
+        let code = codes.get(op.opcode_index() as usize);
+        let builtin = if code.deprecated_builtin_code() as i32
+            == BuiltinOperator::PLACEHOLDER_FOR_GREATER_OP_CODES.0
+        {
+            code.builtin_code()
+        } else {
+            BuiltinOperator(code.deprecated_builtin_code() as i32)
+        };
+        let in_ids: Vec<i32> = op.inputs().context("op without inputs")?.iter().collect();
+        let out_id = op.outputs().context("op without outputs")?.get(0);
+        let out_t = tensors.get(out_id as usize);
+        let name = out_t.name().unwrap_or("node").to_string();
+        // Constants become graph constants on first use (fp16 widened to fp32).
+        for &id in &in_ids {
+            if id < 0 || wires.contains_key(&id) {
+                continue;
+            }
+            let t = tensors.get(id as usize);
+            let value = constant(&model, &t)?.with_context(|| {
+                format!("tensor {:?} is neither computed nor constant", t.name())
+            })?;
+            let w = target.add_const(
+                format!("{}.const{id}", t.name().unwrap_or("c")),
+                value.clone(),
+            )?;
+            consts.insert(id, value);
+            wires.insert(id, w);
+        }
+        let input = |k: usize| -> TractResult<OutletId> {
+            let id = *in_ids
+                .get(k)
+                .with_context(|| format!("{name}: missing input {k}"))?;
+            wires
+                .get(&id)
+                .copied()
+                .with_context(|| format!("{name}: unbound input {id}"))
+        };
+        let konst = |k: usize| -> TractResult<&Tensor> {
+            consts
+                .get(&in_ids[k])
+                .with_context(|| format!("{name}: input {k} must be constant"))
+        };
+        let kernel_dims = |k: usize| dims_of(&tensors.get(in_ids[k] as usize));
+        let wire = match builtin {
+            BuiltinOperator::DEQUANTIZE => input(0)?,
+            BuiltinOperator::RELU => {
+                fused(&mut target, &name, input(0)?, ActivationFunctionType::RELU)?
+            }
+            BuiltinOperator::RELU6 => {
+                fused(&mut target, &name, input(0)?, ActivationFunctionType::RELU6)?
+            }
+            BuiltinOperator::CONV_2D | BuiltinOperator::DEPTHWISE_CONV_2D => {
+                let depthwise = builtin == BuiltinOperator::DEPTHWISE_CONV_2D;
+                let (pad, strides, dilations, act) = if depthwise {
+                    let o = op
+                        .builtin_options_as_depthwise_conv_2_doptions()
+                        .context("depthwise options")?;
+                    ensure!(o.depth_multiplier() <= 1, "depth multiplier > 1");
+                    (
+                        o.padding(),
+                        [o.stride_h() as usize, o.stride_w() as usize],
+                        [
+                            o.dilation_h_factor() as usize,
+                            o.dilation_w_factor() as usize,
+                        ],
+                        o.fused_activation_function(),
+                    )
+                } else {
+                    let o = op
+                        .builtin_options_as_conv_2_doptions()
+                        .context("conv options")?;
+                    (
+                        o.padding(),
+                        [o.stride_h() as usize, o.stride_w() as usize],
+                        [
+                            o.dilation_h_factor() as usize,
+                            o.dilation_w_factor() as usize,
+                        ],
+                        o.fused_activation_function(),
+                    )
+                };
+                let kdims = kernel_dims(1);
+                let co = if depthwise { kdims[3] } else { kdims[0] };
+                let bias = if in_ids.len() > 2 && in_ids[2] >= 0 {
+                    input(2)?
+                } else {
+                    target.add_const(format!("{name}.bias"), Tensor::zero::<f32>(&[co])?)?
+                };
+                let w = conv(
+                    &mut target,
+                    &name,
+                    &[input(0)?, input(1)?, bias],
+                    &kdims,
+                    depthwise,
+                    (padding(pad)?, strides, dilations),
+                )?;
+                fused(&mut target, &name, w, act)?
+            }
+            BuiltinOperator::PRELU => {
+                // prelu(x) = max(x, 0) + alpha · min(x, 0)
+                let x = input(0)?;
+                let alpha = input(1)?;
+                let zero = scalar(&mut target, format!("{name}.zero"), 0.0)?;
+                let pos = binary(
+                    &mut target,
+                    format!("{name}.pos"),
+                    tract_core::ops::math::max(),
+                    x,
+                    zero,
+                )?;
+                let neg = binary(
+                    &mut target,
+                    format!("{name}.neg"),
+                    tract_core::ops::math::min(),
+                    x,
+                    zero,
+                )?;
+                let scaled = binary(
+                    &mut target,
+                    format!("{name}.scaled"),
+                    tract_core::ops::math::mul(),
+                    neg,
+                    alpha,
+                )?;
+                binary(
+                    &mut target,
+                    &name,
+                    tract_core::ops::math::add(),
+                    pos,
+                    scaled,
+                )?
+            }
+            BuiltinOperator::ADD => {
+                let act = op
+                    .builtin_options_as_add_options()
+                    .map(|o| o.fused_activation_function())
+                    .unwrap_or(ActivationFunctionType::NONE);
+                let (a, b) = (input(0)?, input(1)?);
+                let w = binary(&mut target, &name, tract_core::ops::math::add(), a, b)?;
+                fused(&mut target, &name, w, act)?
+            }
+            BuiltinOperator::MAX_POOL_2D => {
+                let o = op
+                    .builtin_options_as_pool_2_doptions()
+                    .context("pool options")?;
+                let x = input(0)?;
+                let c = target
+                    .outlet_fact(x)?
+                    .shape
+                    .as_concrete()
+                    .context("pool input shape")?[3];
+                let pool_spec = PoolSpec {
+                    data_format: DataFormat::NHWC,
+                    kernel_shape: tvec!(o.filter_height() as usize, o.filter_width() as usize),
+                    padding: padding(o.padding())?,
+                    strides: Some(tvec!(o.stride_h() as usize, o.stride_w() as usize)),
+                    dilations: None,
+                    input_channels: c,
+                    output_channels: c,
+                };
+                let w = target.wire_node(
+                    &name,
+                    MaxPool {
+                        pool_spec,
+                        with_index_outputs: None,
+                    },
+                    &[x],
+                )?[0];
+                fused(&mut target, &name, w, o.fused_activation_function())?
+            }
+            BuiltinOperator::PAD => {
+                let pads = konst(1)?.cast_to::<i32>()?;
+                let pads = pads.try_as_plain_ram()?.as_slice::<i32>()?;
+                let pads: Vec<(usize, usize)> = pads
+                    .chunks_exact(2)
+                    .map(|p| (p[0].max(0) as usize, p[1].max(0) as usize))
+                    .collect();
+                let mode = PadMode::Constant(rctensor0(0f32));
+                target.wire_node(&name, Pad { pads, mode }, &[input(0)?])?[0]
+            }
+            BuiltinOperator::RESHAPE => {
+                let x = input(0)?;
+                let from: TVec<TDim> = target.outlet_fact(x)?.shape.to_tvec();
+                let to: TVec<TDim> = dims_of(&out_t).iter().map(|d| d.to_dim()).collect();
+                if from == to {
+                    x
+                } else {
+                    target.wire_node(&name, AxisOp::Reshape(0, from, to), &[x])?[0]
+                }
+            }
+            BuiltinOperator::CONCATENATION => {
+                let o = op
+                    .builtin_options_as_concatenation_options()
+                    .context("concat options")?;
+                let ins: Vec<OutletId> =
+                    (0..in_ids.len()).map(input).collect::<TractResult<_>>()?;
+                let rank = target.outlet_fact(ins[0])?.rank() as i32;
+                let axis = if o.axis() < 0 {
+                    rank + o.axis()
+                } else {
+                    o.axis()
+                } as usize;
+                let w = target.wire_node(&name, TypedConcat::new(axis), &ins)?[0];
+                fused(&mut target, &name, w, o.fused_activation_function())?
+            }
+            other => bail!(
+                "TFLite operator {:?} ({}) is not supported by this importer",
+                other.variant_name(),
+                other.0
+            ),
+        };
+        wires.insert(out_id, wire);
+    }
+    let outputs: Vec<OutletId> = graph
+        .outputs()
+        .context("no outputs")?
+        .iter()
+        .map(|o| wires.get(&o).copied().context("unbound output"))
+        .collect::<TractResult<_>>()?;
+    target.select_output_outlets(&outputs)?;
+    Ok(target)
+}
