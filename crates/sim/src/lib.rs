@@ -19,6 +19,7 @@
 mod body;
 mod events;
 mod field;
+mod history;
 mod noise;
 mod options;
 mod patterns;
@@ -35,6 +36,7 @@ mod truth;
 mod tests;
 
 pub use field::EARTH_FIELD_UT;
+pub use history::{BotulinumHistory, CycleTruth};
 pub use options::SimOptions;
 pub use physics::GRAVITY;
 pub use profile::{Profile, UnknownProfile};

@@ -32,6 +32,10 @@ pub struct SimOptions {
     pub head_lever_m: [f64; 3],
     /// Trunk sensor position from the neck pivot, trunk frame, metres.
     pub trunk_lever_m: [f64; 3],
+    /// Multiplies the profile's abnormal posture, drift and tremor amplitude (1 = as drawn,
+    /// 0.5 = a treatment halving them); events and sway are unchanged. Lets a series of
+    /// recordings of one patient carry a known treatment effect.
+    pub severity: f64,
 }
 
 impl SimOptions {
@@ -79,6 +83,7 @@ impl Default for SimOptions {
             mag_disturbance: false,
             head_lever_m: [0.03, 0.0, 0.18],
             trunk_lever_m: [0.10, 0.0, -0.15],
+            severity: 1.0,
         }
     }
 }

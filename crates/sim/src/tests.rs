@@ -76,3 +76,26 @@ fn truth_agrees_with_the_drawn_parameters() {
         }
     }
 }
+
+#[test]
+fn severity_scales_posture_and_tremor_of_the_same_patient() {
+    let at = |severity| {
+        truth(&SimOptions {
+            duration_s: 30.0,
+            severity,
+            ..SimOptions::new(Profile::TorticollisTremor, 5)
+        })
+    };
+    let (full, half) = (at(1.0), at(0.5));
+    let rotation = |t: &crate::Truth| t.posture_median_deg[0];
+    assert!(rotation(&full).abs() > 20.0, "{}", rotation(&full));
+    // Posture and drift scale exactly; sway (±0.25°) does not.
+    assert!(
+        (rotation(&half) - 0.5 * rotation(&full)).abs() < 0.3,
+        "{} vs {}",
+        rotation(&half),
+        rotation(&full)
+    );
+    let amp = |t: &crate::Truth| t.tremor.unwrap().amplitude_deg;
+    assert!((amp(&half) - 0.5 * amp(&full)).abs() < 1e-9);
+}
