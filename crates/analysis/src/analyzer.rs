@@ -9,6 +9,7 @@ use crate::jerks::JerkDetector;
 use crate::motion::VelocityAcc;
 use crate::posture::AngleDistribution;
 use crate::spasms::SpasmDetector;
+use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
 use collis_core::results::{Measurements, Task};
@@ -45,6 +46,7 @@ pub struct Analyzer {
     jerks_seen: usize,
     spasms: SpasmDetector,
     hold: HoldTracker,
+    trace: TraceBuilder,
 }
 
 impl Analyzer {
@@ -63,6 +65,7 @@ impl Analyzer {
             jerks_seen: 0,
             spasms: SpasmDetector::new(cfg.rate_hz),
             hold: HoldTracker::new(cfg.rate_hz, referenced),
+            trace: TraceBuilder::default(),
         }
     }
 
@@ -112,6 +115,7 @@ impl Analyzer {
         }
         self.dist.push(a);
         self.hold.push(a);
+        self.trace.push(s.time_s, a);
         self.tremor.push(s.time_s, a);
         self.spasms.push(s.time_s, a);
         self.prev = Some(*s);
@@ -145,6 +149,7 @@ impl Analyzer {
                 spasms: self.spasms.snapshot(),
                 neutral_hold,
                 twstrs,
+                trace: self.trace.snapshot(),
             },
             warnings,
         }

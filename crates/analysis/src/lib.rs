@@ -5,7 +5,7 @@
 //! - [`head_angles`]: mounting, trunk and neutral reference → rotation / tilt / flexion;
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
 //! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
-//! - [`twstrs`]: TWSTRS severity items with evidence;
+//! - [`twstrs`]: TWSTRS severity items with evidence; [`trace`]: binned angles for plots;
 //! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
 
 pub mod analyzer;
@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod posture;
 pub mod results;
 pub mod spasms;
+pub mod trace;
 pub mod tremor;
 pub mod twstrs;
 
