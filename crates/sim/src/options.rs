@@ -36,6 +36,9 @@ pub struct SimOptions {
     /// 0.5 = a treatment halving them); events and sway are unchanged. Lets a series of
     /// recordings of one patient carry a known treatment effect.
     pub severity: f64,
+    /// Which recording of the patient `seed` draws: sessions share the movement pattern
+    /// (posture, tremor, events) but differ in heading, trunk sway, field and sensor errors.
+    pub session: u64,
 }
 
 impl SimOptions {
@@ -84,6 +87,7 @@ impl Default for SimOptions {
             head_lever_m: [0.03, 0.0, 0.18],
             trunk_lever_m: [0.10, 0.0, -0.15],
             severity: 1.0,
+            session: 0,
         }
     }
 }

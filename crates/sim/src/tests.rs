@@ -99,3 +99,18 @@ fn severity_scales_posture_and_tremor_of_the_same_patient() {
     let amp = |t: &crate::Truth| t.tremor.unwrap().amplitude_deg;
     assert!((amp(&half) - 0.5 * amp(&full)).abs() < 1e-9);
 }
+
+#[test]
+fn sessions_of_one_patient_share_the_pattern_not_the_noise() {
+    let at = |session| {
+        simulate(&SimOptions {
+            duration_s: 12.0,
+            session,
+            ..SimOptions::new(Profile::TorticollisTremor, 9)
+        })
+    };
+    let (a, b) = (at(0), at(1));
+    assert_eq!(a.truth.posture_median_deg, b.truth.posture_median_deg);
+    assert_ne!(a.head[500].gyr_rad_s, b.head[500].gyr_rad_s);
+    assert_eq!(at(0).head, a.head);
+}

@@ -16,6 +16,8 @@ pub enum StoreError {
     SubjectExists(String),
     #[error("no session {0}")]
     NoSession(i64),
+    #[error("subject '{0}' has no sessions yet (add one with `collis record add {0} FILE`)")]
+    NoSessions(String),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("session {id}: stored results do not parse: {source}")]
