@@ -2,8 +2,15 @@
 
 pub mod analyze;
 pub mod angles;
+pub mod db;
 pub mod demo;
+pub mod diary;
 pub mod orient;
+pub mod record;
+pub mod report;
 pub mod simulate;
 pub mod speed;
+pub mod subject;
+pub mod table;
+pub mod treatment;
 pub mod validate;

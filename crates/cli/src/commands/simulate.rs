@@ -39,6 +39,10 @@ pub struct SimulateArgs {
     /// Add a magnetic disturbance segment.
     #[arg(long)]
     pub mag_disturbance: bool,
+    /// Severity multiplier of the profile's posture, drift and tremor (1 = as drawn; 0.5 =
+    /// the same patient with half the deviation, e.g. at the best of a treatment).
+    #[arg(long, default_value_t = 1.0)]
+    pub severity: f64,
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -63,7 +67,13 @@ impl SimulateArgs {
             "--noise {}: give a multiplier from 0 (ideal sensors) to 100",
             self.noise
         );
+        anyhow::ensure!(
+            self.severity.is_finite() && (0.0..=2.0).contains(&self.severity),
+            "--severity {}: give a multiplier from 0 (no abnormal posture) to 2",
+            self.severity
+        );
         Ok(SimOptions {
+            severity: self.severity,
             duration_s: self.duration,
             rate_hz: self.rate,
             mounting: self.axes,

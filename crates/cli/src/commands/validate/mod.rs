@@ -1,9 +1,12 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
 //! angles, tremor and jerks; on the real third-party recordings in `../shared/data` when that
 //! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log).
+//! The record side too: a simulated three-cycle botulinum history stored and analysed
+//! across time must give back the effect and wear-off times.
 //! Prints Markdown tables, can write them into README.md, and fails when an acceptance
 //! figure is missed.
 
+mod botulinum;
 mod broad;
 mod headset;
 mod synthetic;
@@ -32,7 +35,7 @@ pub struct Section {
 }
 
 pub fn run(a: &ValidateArgs) -> Result<()> {
-    let mut sections = vec![synthetic::run(a.seeds)?];
+    let mut sections = vec![synthetic::run(a.seeds)?, botulinum::run()?];
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);
         sections.push(headset::run(&a.data)?);
