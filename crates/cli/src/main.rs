@@ -48,6 +48,8 @@ enum Command {
     Diary(commands::diary::DiaryArgs),
     /// The clinician's one-page report of a subject's session (HTML; PDF/PNG via Chromium).
     Report(commands::report::ReportArgs),
+    /// Export the record: tidy CSV and Parquet tables, FHIR R4 Observation bundles.
+    Export(commands::export::ExportArgs),
     /// Import or export subjects, treatments and the diary as CSV.
     Table(commands::table::TableArgs),
     /// Time the analysis of hours of 100 Hz 9-axis data (release build) and its peak memory.
@@ -70,6 +72,7 @@ fn main() {
         Command::Diary(a) => commands::diary::run(&a),
         Command::Table(a) => commands::table::run(&a),
         Command::Report(a) => commands::report::run(&a),
+        Command::Export(a) => commands::export::run(&a),
     };
     if let Err(e) = result {
         eprintln!("collis: error: {e:#}");

@@ -50,6 +50,13 @@ fn demo_writes_summary_results_and_truth() {
         - truth["posture_median_deg"][0].as_f64().unwrap())
     .abs();
     assert!(err < 1.5, "rotation median off by {err}°");
+    // The demo record and its report.
+    assert!(
+        out.contains("subject DEMO-01, 19 visits every 14 days"),
+        "{out}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("demo/report.html")).unwrap();
+    assert!(report.contains("DEMO-01") && report.contains("Botulinum toxin cycles"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! - [`export`]: tidy CSV and Parquet tables, FHIR R4 Observation bundles.
 
 mod error;
+pub mod export;
 pub mod html;
 pub mod longitudinal;
 pub mod plots;

@@ -5,6 +5,7 @@ pub mod angles;
 pub mod db;
 pub mod demo;
 pub mod diary;
+pub mod export;
 pub mod orient;
 pub mod record;
 pub mod report;
