@@ -71,6 +71,12 @@ fn synthetic_truth_acceptance() {
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("all acceptance figures met"));
+    // Including the botulinum cycles: effect and wear-off within one visit interval.
+    assert!(
+        text(&o).contains("### Botulinum toxin cycles"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

@@ -455,3 +455,140 @@ pub fn fhir_bundle(s: &SessionRow, diary: &[DiaryEntry]) -> Value {
         "entry": entries,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use collis_store::Figures;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+
+    fn session(id: i64, rotation: Option<f64>) -> SessionRow {
+        SessionRow {
+            id,
+            subject: "S1".into(),
+            recorded_on: NaiveDate::from_ymd_opt(2026, 2, id as u32).unwrap(),
+            task: "rest".into(),
+            source: "imu".into(),
+            file_name: None,
+            content_sha256: format!("{id:064}"),
+            schema_version: "1.1.0".into(),
+            duration_s: 60.0,
+            figures: Figures {
+                rotation_median_deg: rotation,
+                tremor_present: id == 1,
+                tremor_frequency_hz: (id == 1).then_some(4.5),
+                tremor_amplitude_deg: (id == 1).then_some(1.25),
+                jerk_count: id,
+                jerk_rate_per_min: 2.0 * id as f64,
+                twstrs_machine_subtotal: 7,
+                twstrs_machine_max: 20,
+                ..Figures::default()
+            },
+            event_count: id,
+        }
+    }
+
+    #[test]
+    fn parquet_holds_what_csv_holds() {
+        let sessions = [session(1, Some(-27.25)), session(2, None)];
+        let table = sessions_table(&sessions);
+        let mut csv = Vec::new();
+        table.write_csv(&mut csv, "sessions.csv").unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].starts_with("1,S1,2026-02-01,rest,imu,,"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].contains(",60,,"),
+            "missing rotation is empty: {}",
+            lines[2]
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions.parquet");
+        table.write_parquet(&path).unwrap();
+        let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        assert_eq!(reader.metadata().file_metadata().num_rows(), 2);
+        let rows: Vec<_> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let get = |row: usize, name: &str| -> Field {
+            rows[row]
+                .get_column_iter()
+                .find(|(n, _)| n.as_str() == name)
+                .map(|(_, f)| f.clone())
+                .unwrap()
+        };
+        assert_eq!(get(0, "session_id"), Field::Long(1));
+        assert_eq!(get(0, "subject"), Field::Str("S1".into()));
+        assert_eq!(get(0, "rotation_median_deg"), Field::Double(-27.25));
+        assert_eq!(get(1, "rotation_median_deg"), Field::Null);
+        assert_eq!(get(0, "tremor_present"), Field::Bool(true));
+        // 2026-02-02 is day 20486 since 1970-01-01.
+        assert_eq!(get(1, "recorded_on"), Field::Date(20486));
+        assert_eq!(get(1, "jerk_rate_per_min"), Field::Double(4.0));
+    }
+
+    #[test]
+    fn fhir_bundle_codes_every_figure_and_the_diary_pain() {
+        let s = session(1, Some(-27.25));
+        let diary = [DiaryEntry {
+            subject: "S1".into(),
+            entry_on: s.recorded_on,
+            pain: Some(6),
+            twstrs_disability: None,
+            twstrs_pain: None,
+            note: None,
+        }];
+        let b = fhir_bundle(&s, &diary);
+        assert_eq!(b["resourceType"], "Bundle");
+        assert_eq!(b["type"], "collection");
+        let entries = b["entry"].as_array().unwrap();
+        let codes: Vec<&str> = entries
+            .iter()
+            .map(|e| e["resource"]["code"]["coding"][0]["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "head-rotation-median",
+                "head-tremor-present",
+                "head-tremor-frequency",
+                "head-tremor-amplitude",
+                "head-jerk-rate",
+                "twstrs-machine-subtotal",
+                "recording-duration",
+                "72514-3"
+            ]
+        );
+        for e in entries {
+            let o = &e["resource"];
+            assert_eq!(o["resourceType"], "Observation");
+            assert_eq!(o["status"], "final");
+            assert_eq!(o["subject"]["identifier"]["value"], "S1");
+            assert_eq!(o["effectiveDateTime"], "2026-02-01");
+            assert!(o["valueQuantity"].is_object() || o["valueBoolean"].is_boolean());
+            let system = o["code"]["coding"][0]["system"].as_str().unwrap();
+            let code = o["code"]["coding"][0]["code"].as_str().unwrap();
+            if system == CODE_SYSTEM {
+                // Every local code is defined in the CodeSystem.
+                assert!(code_system()["concept"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["code"] == code));
+            } else {
+                assert_eq!(system, "http://loinc.org");
+            }
+        }
+        assert_eq!(entries[0]["resource"]["valueQuantity"]["value"], -27.25);
+        assert_eq!(entries[0]["resource"]["valueQuantity"]["code"], "deg");
+    }
+}
