@@ -1,24 +1,10 @@
 //! End-to-end tests of the `collis` binary: the demo, every command on simulated recordings,
 //! the synthetic-truth acceptance figures, and bad input (clear error, exit code 2, no panic).
 
+mod common;
+
+use common::{collis, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn collis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_collis"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("collis runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn demo_writes_summary_results_and_truth() {

@@ -8,25 +8,12 @@
 //! them those checks are skipped with a message — unless `COLLIS_REQUIRE_REPORT_TOOLS=1`
 //! (set by `.ci/run`), when they fail.
 
+mod common;
+
+use common::{collis, text};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn collis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_collis"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("collis runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::{Command, Stdio};
 
 /// Run collis and demand success; returns stdout and stderr.
 fn ok(args: &[&str], cwd: &Path) -> String {
@@ -554,4 +541,76 @@ fn sigkill_during_a_large_import_keeps_every_reported_session_whole() {
     assert_eq!(out.matches("already stored").count(), stored.len(), "{out}");
     let list = ok(&["record", "list", "K1", "--db", "rec.db"], d);
     assert_eq!(list.lines().count(), 1 + n as usize, "{list}");
+}
+
+#[test]
+fn the_command_line_keeps_a_record_on_postgres_too() {
+    let required = std::env::var("COLLIS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let Ok(server) = std::env::var("COLLIS_TEST_POSTGRES") else {
+        assert!(
+            !required,
+            "COLLIS_REQUIRE_POSTGRES=1 but COLLIS_TEST_POSTGRES is not set"
+        );
+        eprintln!("skipped: COLLIS_TEST_POSTGRES not set");
+        return;
+    };
+    let server = server.trim_end_matches('/');
+    let name = format!("collis_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let o = Command::new("psql")
+            .args([&format!("{server}/postgres"), "-qtAc", sql])
+            .output()
+            .expect("psql runs (postgresql-client)");
+        assert!(o.status.success(), "{sql}: {}", text(&o));
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let url = format!("{server}/{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    simulate(d, "v1", "jerky-cd", 5, 30.0, 1.0);
+    let out = ok(
+        &[
+            "record",
+            "add",
+            "PG1",
+            "v1/recording.csv",
+            "--date",
+            "2026-04-01",
+            "--neutral",
+            "0.5:7.5",
+            "--db",
+            &url,
+        ],
+        d,
+    );
+    assert!(out.contains("stored session 1"), "{out}");
+    let out = ok(
+        &["record", "add", "PG1", "v1/recording.csv", "--db", &url],
+        d,
+    );
+    assert!(out.contains("already stored as session 1"), "{out}");
+    ok(
+        &[
+            "treatment",
+            "botox",
+            "PG1",
+            "--date",
+            "2026-04-01",
+            "--product",
+            "abobotulinumtoxinA",
+            "--dose",
+            "splenius capitis:left:250",
+            "--db",
+            &url,
+        ],
+        d,
+    );
+    ok(&["report", "PG1", "-o", "pg.html", "--db", &url], d);
+    let html = std::fs::read_to_string(d.join("pg.html")).unwrap();
+    assert!(html.contains("<span id=\"subject\">PG1</span>") && html.contains("Jerk raster"));
+    ok(&["export", "--out", "ex", "--db", &url], d);
+    let events = std::fs::read_to_string(d.join("ex/events.csv")).unwrap();
+    assert!(events.lines().count() > 1, "{events}");
+    psql(&format!("DROP DATABASE {name} WITH (FORCE)"));
 }

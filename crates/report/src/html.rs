@@ -445,3 +445,17 @@ fn treatments(h: &mut String, d: &ReportData) {
     }
     h.push_str("</ul></section>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc(r#"<b>"Tom" & 'Jerry'</b>"#),
+            "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
+        );
+        assert_eq!(esc("plain 5–15°"), "plain 5–15°");
+    }
+}

@@ -30,8 +30,8 @@ pub fn run() -> Result<Section> {
     let cycles = botulinum_cycles(&series(Figure::Rotation, &sessions, &[]), &injections);
     let interval = h.visit_interval_days;
     let mut md = format!(
-        "### Botulinum toxin cycles (simulated, {} visits every {interval} days, |rotation|)\n\n\
-         | cycle | effect truth / at best visit / measured | best day truth / measured | wear-off day truth / measured | ok |\n|---|---|---|---|---|\n",
+        "#### Botulinum toxin cycles (simulated, {} visits every {interval} days, |rotation|)\n\n\
+         | cycle | effect truth / at best visit / measured | best day truth / measured | wear-off day truth / measured | pass |\n|---|---|---|---|---|\n",
         h.visits
     );
     let mut passed = cycles.len() == h.cycles.len();
