@@ -419,11 +419,24 @@ fn record_treatments_report_and_exports() {
         }
     }
 
+    // Without a neutral segment rotation has no reference: no direction plot, rotation centred.
+    simulate(d, "v4", "healthy", 6, 20.0, 1.0);
+    ok(&with_db(&["record", "add", "H9", "v4/recording.csv"]), d);
+    ok(&with_db(&["report", "H9", "-o", "h9.html"]), d);
+    let h9 = std::fs::read_to_string(d.join("h9.html")).unwrap();
+    assert!(
+        h9.contains("not shown, rotation has no reference")
+            && h9.contains("rotation (centred, no reference)")
+    );
+    if let Some(jar) = vnu_jar() {
+        assert_eq!(html_errors(&jar, &d.join("h9.html")), "");
+    }
+
     // Exports.
     let out = ok(&with_db(&["export", "--out", "ex"]), d);
-    assert!(out.contains("(3 rows)"), "{out}");
+    assert!(out.contains("(4 rows)"), "{out}");
     let sessions = std::fs::read_to_string(d.join("ex/sessions.csv")).unwrap();
-    assert_eq!(sessions.lines().count(), 4);
+    assert_eq!(sessions.lines().count(), 5);
     assert!(sessions.starts_with("session_id,subject,recorded_on,task,"));
     let parquet = std::fs::read(d.join("ex/sessions.parquet")).unwrap();
     assert!(parquet.starts_with(b"PAR1") && parquet.ends_with(b"PAR1"));

@@ -173,7 +173,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             &mut h,
             "fig-angles",
             "Angles over time (bin means; + = chin right, right ear down, chin down)",
-            &plots::angles_over_time(t)?,
+            &plots::angles_over_time(t, r.recording.reference.rotation_referenced)?,
         ),
         None => h.push_str("<p>No angle trace in these results (analysed before schema 1.1).</p>"),
     }
@@ -186,14 +186,18 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     twstrs_table(&mut h, r);
     trends_table(&mut h, &all_series);
     h.push_str("</div>\n<div>\n");
-    if let Some(t) = &m.trace {
-        let med = [p.rotation_deg, p.tilt_deg, p.flexion_deg].map(|a| a.map(|a| a.median));
-        figure(
-            &mut h,
-            "fig-direction",
-            "Where the head points (seen from behind; dots = bins, × = median)",
-            &plots::head_direction(t, med)?,
-        );
+    match &m.trace {
+        // Without a rotation reference the head's direction across is unknown.
+        Some(t) if r.recording.reference.rotation_referenced => {
+            let med = [p.rotation_deg, p.tilt_deg, p.flexion_deg].map(|a| a.map(|a| a.median));
+            figure(
+                &mut h,
+                "fig-direction",
+                "Where the head points (seen from behind; dots = bins, × = median)",
+                &plots::head_direction(t, med)?,
+            );
+        }
+        _ => h.push_str("<p id=\"fig-direction\">Where the head points: not shown, rotation has no reference in this recording (record with a neutral segment or a trunk sensor).</p>"),
     }
     since_last(&mut h, d);
     treatments(&mut h, d);
@@ -227,7 +231,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     };
     let _ = writeln!(
         h,
-        "<footer>{notice} Generated {generated} by {generator} (results schema {schema}). Angles in degrees from the neutral reference; figures are measurements of this recording, for the clinician to interpret.{warnings}</footer>\n</body>\n</html>",
+        "<footer>{notice} Generated {generated} by {generator} (results schema {schema}). Angles in degrees relative to the reference given at the top; figures are measurements of this recording, for the clinician to interpret.{warnings}</footer>\n</body>\n</html>",
         notice = esc(NOTICE),
         generated = esc(generated),
         generator = esc(&r.generator),

@@ -58,11 +58,30 @@ fn span(values: impl Iterator<Item = f64>, min_span: f64) -> (f64, f64) {
     (mid - half, mid + half)
 }
 
-/// Rotation, tilt and flexion over the recording (binned means).
-pub fn angles_over_time(trace: &AngleTrace) -> Result<String, ReportError> {
+/// Rotation, tilt and flexion over the recording (binned means). Without a rotation
+/// reference the rotation's offset is arbitrary: it is drawn centred on its mean.
+pub fn angles_over_time(
+    trace: &AngleTrace,
+    rotation_referenced: bool,
+) -> Result<String, ReportError> {
+    let offset = if rotation_referenced || trace.rows.is_empty() {
+        0.0
+    } else {
+        trace.rows.iter().map(|r| r[1]).sum::<f64>() / trace.rows.len() as f64
+    };
+    let rows: Vec<[f64; 4]> = trace
+        .rows
+        .iter()
+        .map(|r| [r[0], r[1] - offset, r[2], r[3]])
+        .collect();
+    let rotation_name = if rotation_referenced {
+        "rotation"
+    } else {
+        "rotation (centred, no reference)"
+    };
     svg("angles over time", (520, 190), |root| {
-        let t_end = trace.rows.last().map_or(1.0, |r| r[0] + trace.bin_s / 2.0);
-        let (lo, hi) = span(trace.rows.iter().flat_map(|r| [r[1], r[2], r[3]]), 20.0);
+        let t_end = rows.last().map_or(1.0, |r| r[0] + trace.bin_s / 2.0);
+        let (lo, hi) = span(rows.iter().flat_map(|r| [r[1], r[2], r[3]]), 20.0);
         let mut chart = ChartBuilder::on(root)
             .margin(6)
             .x_label_area_size(30)
@@ -75,11 +94,11 @@ pub fn angles_over_time(trace: &AngleTrace) -> Result<String, ReportError> {
             .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()?;
-        for (i, name) in ["rotation", "tilt", "flexion"].into_iter().enumerate() {
+        for (i, name) in [rotation_name, "tilt", "flexion"].into_iter().enumerate() {
             let c = AXIS_COLOURS[i];
             chart
                 .draw_series(LineSeries::new(
-                    trace.rows.iter().map(|r| (r[0], r[i + 1])),
+                    rows.iter().map(|r| (r[0], r[i + 1])),
                     c.stroke_width(2),
                 ))?
                 .label(name)
