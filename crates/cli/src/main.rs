@@ -46,6 +46,8 @@ enum Command {
     Treatment(commands::treatment::TreatmentArgs),
     /// The patient's diary: pain, TWSTRS-2 self-rated items, notes.
     Diary(commands::diary::DiaryArgs),
+    /// A subject's figures across visits: trends and botulinum toxin cycles.
+    Trend(commands::trend::TrendArgs),
     /// The clinician's one-page report of a subject's session (HTML; PDF/PNG via Chromium).
     Report(commands::report::ReportArgs),
     /// Export the record: tidy CSV and Parquet tables, FHIR R4 Observation bundles.
@@ -72,6 +74,7 @@ fn main() {
         Command::Diary(a) => commands::diary::run(&a),
         Command::Table(a) => commands::table::run(&a),
         Command::Report(a) => commands::report::run(&a),
+        Command::Trend(a) => commands::trend::run(&a),
         Command::Export(a) => commands::export::run(&a),
     };
     if let Err(e) = result {

@@ -43,6 +43,17 @@ fn demo_writes_summary_results_and_truth() {
     );
     let report = std::fs::read_to_string(dir.path().join("demo/report.html")).unwrap();
     assert!(report.contains("DEMO-01") && report.contains("Botulinum toxin cycles"));
+    let o = collis(&["trend", "DEMO-01", "--db", "demo/record.db"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let trend = text(&o);
+    assert!(
+        trend.contains("19 sessions") && trend.contains("|rotation| (°)\t19"),
+        "{trend}"
+    );
+    // Three cycles, each with a wear-off.
+    let cycles: Vec<&str> = trend.lines().filter(|l| l.starts_with("2026-")).collect();
+    assert_eq!(cycles.len(), 3, "{trend}");
+    assert!(cycles.iter().all(|l| !l.ends_with("\t-")), "{trend}");
 }
 
 #[test]

@@ -14,4 +14,5 @@ pub mod speed;
 pub mod subject;
 pub mod table;
 pub mod treatment;
+pub mod trend;
 pub mod validate;
