@@ -7,7 +7,9 @@
 use crate::hold::HoldTracker;
 use crate::jerks::JerkDetector;
 use crate::motion::VelocityAcc;
+use crate::pattern::{self, Features, SlowMovement};
 use crate::posture::AngleDistribution;
+use crate::sensory_trick::TrickAnalyzer;
 use crate::spasms::SpasmDetector;
 use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
@@ -47,6 +49,8 @@ pub struct Analyzer {
     spasms: SpasmDetector,
     hold: HoldTracker,
     trace: TraceBuilder,
+    slow: SlowMovement,
+    trick: Option<TrickAnalyzer>,
 }
 
 impl Analyzer {
@@ -66,7 +70,15 @@ impl Analyzer {
             spasms: SpasmDetector::new(cfg.rate_hz),
             hold: HoldTracker::new(cfg.rate_hz, referenced),
             trace: TraceBuilder::default(),
+            slow: SlowMovement::new(cfg.rate_hz),
+            trick: None,
         }
+    }
+
+    /// Also measure a sensory trick (marked segments, or the with-trick half of a pair).
+    pub fn with_trick(mut self, trick: TrickAnalyzer) -> Self {
+        self.trick = Some(trick);
+        self
     }
 
     fn excluded(&self, t: f64) -> bool {
@@ -111,6 +123,7 @@ impl Analyzer {
                 self.tremor.restart();
                 self.jerks.restart();
                 self.spasms.restart();
+                self.slow.restart();
             }
         }
         self.dist.push(a);
@@ -118,6 +131,10 @@ impl Analyzer {
         self.trace.push(s.time_s, a);
         self.tremor.push(s.time_s, a);
         self.spasms.push(s.time_s, a);
+        self.slow.push(s.time_s, a);
+        if let Some(trick) = &mut self.trick {
+            trick.push(s);
+        }
         self.prev = Some(*s);
     }
 
@@ -140,17 +157,30 @@ impl Analyzer {
         if self.dist.count() == 0 {
             warnings.push("no samples were analysed (all excluded or invalid)".to_string());
         }
+        let mut measurements = Measurements {
+            motion: self.velocity.motion(&self.dist),
+            posture,
+            tremor: self.tremor.snapshot(),
+            jerks: self.jerks.snapshot(),
+            spasms: self.spasms.snapshot(),
+            neutral_hold,
+            twstrs,
+            pattern: None,
+            sensory_trick: self.trick.as_ref().and_then(TrickAnalyzer::snapshot),
+            trace: self.trace.snapshot(),
+        };
+        if self.dist.count() > 0 {
+            let features = Features::new(
+                &measurements,
+                self.tremor.shape(),
+                self.slow.figures(),
+                self.cfg.task,
+                self.cfg.rotation_referenced,
+            );
+            measurements.pattern = Some(pattern::profile(&features));
+        }
         Analysis {
-            measurements: Measurements {
-                motion: self.velocity.motion(&self.dist),
-                posture,
-                tremor: self.tremor.snapshot(),
-                jerks: self.jerks.snapshot(),
-                spasms: self.spasms.snapshot(),
-                neutral_hold,
-                twstrs,
-                trace: self.trace.snapshot(),
-            },
+            measurements,
             warnings,
         }
     }

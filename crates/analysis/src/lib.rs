@@ -6,6 +6,8 @@
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
 //! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
 //! - [`twstrs`]: TWSTRS severity items with evidence; [`trace`]: binned angles for plots;
+//! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
+//! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
 //! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
 
 pub mod analyzer;
@@ -14,12 +16,15 @@ pub mod hold;
 pub mod jerks;
 pub mod motion;
 pub mod orientation;
+pub mod pattern;
 pub mod pipeline;
 pub mod posture;
 pub mod results;
+pub mod sensory_trick;
 pub mod spasms;
 pub mod trace;
 pub mod tremor;
+pub mod tremor_shape;
 pub mod twstrs;
 
 pub use analyzer::{Analysis, AnalysisConfig, Analyzer};

@@ -26,6 +26,7 @@
 //!    (2×–6×) of the slow movement's frequency, it is leakage of nodding or shaking, not tremor.
 
 use crate::per_axis;
+use crate::tremor_shape::TremorShapeAcc;
 use collis_core::results::{Regularity, Spectrum, Tremor, TremorAxis};
 use collis_core::Axis;
 use collis_dsp::{Butterworth, Psd, Welch};
@@ -111,6 +112,13 @@ pub struct TremorAnalyzer {
     /// Recent jerk intervals (with margins) that blocks must not overlap.
     excluded: VecDeque<[f64; 2]>,
     blocks_with_jerks: u64,
+    /// Running block sums: products of band-passed angles `[rr, tt, ff, rt, rf, tf]` and the
+    /// raw angles; the pending block's, waiting like the sums of squares.
+    block_moments: [f64; 6],
+    block_angle_sum: [f64; 3],
+    pending_moments: [f64; 6],
+    pending_angle_sum: [f64; 3],
+    shape: TremorShapeAcc,
 }
 
 impl TremorAnalyzer {
@@ -152,6 +160,11 @@ impl TremorAnalyzer {
             pending: None,
             excluded: VecDeque::new(),
             blocks_with_jerks: 0,
+            block_moments: [0.0; 6],
+            block_angle_sum: [0.0; 3],
+            pending_moments: [0.0; 6],
+            pending_angle_sum: [0.0; 3],
+            shape: TremorShapeAcc::default(),
         }
     }
 
@@ -160,6 +173,8 @@ impl TremorAnalyzer {
         self.commit_pending();
         self.settle_left = self.settle;
         self.block_n = 0;
+        self.block_moments = [0.0; 6];
+        self.block_angle_sum = [0.0; 3];
         if let Some(axes) = &mut self.axes {
             for a in axes.iter_mut() {
                 a.filter.reset();
@@ -189,6 +204,7 @@ impl TremorAnalyzer {
         if self.overlaps_jerk(span) {
             self.blocks_with_jerks += 1;
         } else if let Some(axes) = &mut self.axes {
+            let mut sum_sq = 0.0;
             for a in axes.iter_mut() {
                 a.sum_sq += a.pending_sum_sq;
                 a.n += n as u64;
@@ -196,7 +212,12 @@ impl TremorAnalyzer {
                 if (2.0 * a.pending_sum_sq / n as f64).sqrt() >= PRESENCE_AMPLITUDE_DEG {
                     a.blocks_over += 1;
                 }
+                sum_sq += a.pending_sum_sq;
             }
+            let mean_deg = self.pending_angle_sum.map(|s| s / n as f64);
+            let amplitude_deg = (2.0 * sum_sq / n as f64).sqrt();
+            self.shape
+                .push_block(&self.pending_moments, &mean_deg, amplitude_deg);
         }
         // Jerks that ended before this block cannot overlap later ones.
         while self.excluded.front().is_some_and(|&[_, b]| b < span[0]) {
@@ -213,6 +234,8 @@ impl TremorAnalyzer {
                 a.block_sum_sq = 0.0;
             }
         }
+        self.pending_moments = std::mem::take(&mut self.block_moments);
+        self.pending_angle_sum = std::mem::take(&mut self.block_angle_sum);
         self.pending = Some(([self.block_start_s, end_s], self.block_n));
         self.block_n = 0;
     }
@@ -222,9 +245,11 @@ impl TremorAnalyzer {
         let Some(axes) = &mut self.axes else { return };
         let settled = self.settle_left == 0;
         self.settle_left = self.settle_left.saturating_sub(1);
-        for (a, &x) in axes.iter_mut().zip(angles_deg) {
+        let mut band = [0.0; 3];
+        for ((a, &x), out) in axes.iter_mut().zip(angles_deg).zip(&mut band) {
             a.welch.push(x);
             let y = a.filter.run(x);
+            *out = y;
             if !settled {
                 a.prev = [a.prev[1], y];
                 continue;
@@ -246,6 +271,17 @@ impl TremorAnalyzer {
             a.prev = [p1, y];
         }
         if settled {
+            let [r, t, f] = band;
+            for (m, p) in
+                self.block_moments
+                    .iter_mut()
+                    .zip([r * r, t * t, f * f, r * t, r * f, t * f])
+            {
+                *m += p;
+            }
+            for (s, x) in self.block_angle_sum.iter_mut().zip(angles_deg) {
+                *s += x;
+            }
             if self.block_n == 0 {
                 self.block_start_s = time_s;
             }
@@ -304,6 +340,11 @@ impl TremorAnalyzer {
             },
             psd,
         ))
+    }
+
+    /// How the tremor band's motion spreads over axes and positions (jerk-free blocks).
+    pub fn shape(&self) -> &TremorShapeAcc {
+        &self.shape
     }
 
     /// The tremor figures so far.

@@ -24,23 +24,15 @@ const EXTENSION_RANGE_DEG: f64 = 65.0;
 const MAXIMAL_FRACTION_OF_P95: f64 = 0.8;
 const DURATION_NONE_BELOW: f64 = 0.05;
 
-fn ev(figure: &str, value: f64, unit: &str) -> Evidence {
-    Evidence {
-        figure: figure.to_string(),
-        value,
-        unit: unit.to_string(),
-    }
-}
-
 fn posture_evidence(posture: &Posture, axis: Axis) -> Option<(f64, Vec<Evidence>)> {
     let s = posture.get(axis)?;
     let name = axis.name();
     Some((
         s.median,
         vec![
-            ev(&format!("posture.{name}_deg.median"), s.median, "deg"),
-            ev(&format!("posture.{name}_deg.p5"), s.p5, "deg"),
-            ev(&format!("posture.{name}_deg.p95"), s.p95, "deg"),
+            Evidence::new(&format!("posture.{name}_deg.median"), s.median, "deg"),
+            Evidence::new(&format!("posture.{name}_deg.p5"), s.p5, "deg"),
+            Evidence::new(&format!("posture.{name}_deg.p95"), s.p95, "deg"),
         ],
     ))
 }
@@ -169,9 +161,9 @@ pub fn score(
                 100.0 * maximal_share
             ),
             evidence: vec![
-                ev("fraction_deviated_5deg", fraction, "1"),
-                ev("deviation_p95", p95, "deg"),
-                ev("maximal_share_of_deviated", maximal_share, "1"),
+                Evidence::new("fraction_deviated_5deg", fraction, "1"),
+                Evidence::new("deviation_p95", p95, "deg"),
+                Evidence::new("maximal_share_of_deviated", maximal_share, "1"),
             ],
         }
     });
@@ -180,8 +172,8 @@ pub fn score(
         max: 4,
         rule: "time within 10° of neutral before first leaving it, up to 60 s".to_string(),
         evidence: vec![
-            ev("neutral_hold.first_hold_s", hold.first_hold_s, "s"),
-            ev("neutral_hold.longest_hold_s", hold.longest_hold_s, "s"),
+            Evidence::new("neutral_hold.first_hold_s", hold.first_hold_s, "s"),
+            Evidence::new("neutral_hold.longest_hold_s", hold.longest_hold_s, "s"),
         ],
     });
     let items = [

@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod fsutil;
 mod history;
+mod pattern_summary;
 mod readme;
 mod run;
 mod summary;

@@ -4,11 +4,12 @@
 use crate::args::AngleArgs;
 use anyhow::{Context, Result};
 use collis_analysis::pipeline::{self, ImuConfig, Run};
+use collis_analysis::sensory_trick::TrickAnalyzer;
 use collis_analysis::PipelineErrorOr;
 use collis_core::results::{Recording, Reference, Results, Source, Task};
 use collis_core::{AngleSample, ImuSample};
 use collis_io::{open_imu, ImportError, ImuReader, StreamInfo};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::thread::JoinHandle;
 
@@ -189,11 +190,51 @@ impl<'a> AngleSource<'a> {
         Ok(self.warnings(&mut run))
     }
 
-    /// Analyse the recording into the results document. The analyses run on their own
-    /// thread, fed with chunks of angle samples, so that reading, orientation and analysis
-    /// overlap (the analyses are pure and see the samples in order, as in one thread).
+    /// Analyse the recording into the results document.
     pub fn analyze(&self, task: Task) -> Result<Results> {
+        self.analyze_with(task, None)
+    }
+
+    /// The sensory-trick analyzer for `trick`; a pair's without-trick recording is read
+    /// here, with the same options and reference as the main one.
+    fn trick_analyzer(&self, trick: Trick) -> Result<TrickAnalyzer> {
+        match trick {
+            Trick::Segments(spans) => {
+                for pair in spans.windows(2) {
+                    if pair[1][0] < pair[0][1] {
+                        anyhow::bail!(
+                            "--trick segments must be in time order and not overlap ({}:{} then {}:{})",
+                            pair[0][0], pair[0][1], pair[1][0], pair[1][1]
+                        );
+                    }
+                }
+                Ok(TrickAnalyzer::segments(self.info.rate_hz, &spans))
+            }
+            Trick::Pair(without) => {
+                let mut trick = TrickAnalyzer::pair(self.info.rate_hz);
+                let exclude = self.cfg.neutral_s;
+                AngleSource::open(&without, self.args)?.for_each(|s| {
+                    let in_neutral = exclude.is_some_and(|[a, b]| s.time_s >= a && s.time_s <= b);
+                    let valid = s.confidence > 0.0 && s.angles_deg.iter().all(|a| a.is_finite());
+                    if valid && !in_neutral {
+                        trick.push_without(s);
+                    }
+                    Ok(())
+                })?;
+                Ok(trick)
+            }
+        }
+    }
+
+    /// Analyse the recording into the results document, with a sensory trick when given.
+    /// The analyses run on their own thread, fed with chunks of angle samples, so that
+    /// reading, orientation and analysis overlap (the analyses are pure and see the samples
+    /// in order, as in one thread).
+    pub fn analyze_with(&self, task: Task, trick: Option<Trick>) -> Result<Results> {
         let mut analyzer = pipeline::analyzer_for(&self.cfg, &self.reference, task);
+        if let Some(trick) = trick {
+            analyzer = analyzer.with_trick(self.trick_analyzer(trick)?);
+        }
         let (tx, rx) = sync_channel::<Vec<AngleSample>>(CHUNKS_IN_FLIGHT);
         let worker = std::thread::spawn(move || {
             for chunk in rx {
@@ -243,6 +284,14 @@ impl<'a> AngleSource<'a> {
             recording, analysis, warnings,
         ))
     }
+}
+
+/// How a sensory trick was recorded.
+pub enum Trick {
+    /// `[start, end]` seconds of each application in the recording.
+    Segments(Vec<[f64; 2]>),
+    /// A recording of the same patient without the trick.
+    Pair(PathBuf),
 }
 
 /// Analyse an inertial recording into the results document.

@@ -191,6 +191,7 @@ pub fn render(r: &Results) -> String {
         "  machine subtotal     {}/{} (duration ×2)",
         r.measurements.twstrs.machine_subtotal, r.measurements.twstrs.machine_subtotal_max
     );
+    crate::pattern_summary::render(&r.measurements, &mut s);
     if !r.warnings.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(s, "Warnings");

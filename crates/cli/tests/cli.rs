@@ -25,6 +25,7 @@ fn demo_writes_summary_results_and_truth() {
     )
     .unwrap();
     assert_eq!(json["schema_version"], "1.1.0");
+    assert!(json["pattern"]["top"].is_string(), "{json}");
     assert_eq!(json["recording"]["source"], "imu");
     assert_eq!(json["recording"]["reference"]["kind"], "neutral");
     assert_eq!(json["tremor"]["present"], true);
@@ -236,5 +237,202 @@ fn bad_input_gives_clear_errors() {
         &["simulate", "--out", "s", "--duration", "1e9"],
         p,
         "--duration",
+    );
+}
+
+/// Simulate `profile` into `dir/name` and analyse it with `extra` options; the results JSON.
+fn simulate_and_analyse(
+    dir: &Path,
+    name: &str,
+    simulate: &[&str],
+    extra: &[&str],
+) -> serde_json::Value {
+    let mut args = vec!["simulate", "--out", name];
+    args.extend_from_slice(simulate);
+    let o = collis(&args, dir);
+    assert!(o.status.success(), "{}", text(&o));
+    let recording = format!("{name}/recording.csv");
+    let json = format!("{name}.json");
+    let mut args = vec![
+        "analyze",
+        &recording,
+        "--neutral",
+        "0.5:7.5",
+        "--json",
+        &json,
+    ];
+    args.extend_from_slice(extra);
+    let o = collis(&args, dir);
+    assert!(o.status.success(), "{}", text(&o));
+    serde_json::from_str(&std::fs::read_to_string(dir.join(&json)).unwrap()).unwrap()
+}
+
+#[test]
+fn every_pattern_score_names_the_values_it_used() {
+    let dir = tempfile::tempdir().unwrap();
+    for (profile, top) in [
+        ("tics", "tic_like"),
+        ("et-no-no", "essential_tremor_like"),
+        ("jerky-cd", "dystonic_posture"),
+    ] {
+        let r = simulate_and_analyse(dir.path(), profile, &["--profile", profile], &[]);
+        let p = &r["pattern"];
+        assert_eq!(p["top"], top, "{profile}: {p}");
+        let scores = p["scores"].as_object().unwrap();
+        assert_eq!(scores.len(), 7, "{p}");
+        assert!(scores
+            .values()
+            .all(|s| (0.0..=1.0).contains(&s.as_f64().unwrap())));
+        let explanations = p["explanations"].as_array().unwrap();
+        assert_eq!(explanations.len(), 7);
+        assert_eq!(explanations[0]["label"], top);
+        for e in explanations {
+            let summary = e["summary"].as_str().unwrap();
+            let evidence = e["evidence"].as_array().unwrap();
+            assert!(!evidence.is_empty(), "{profile}: {e}");
+            for v in evidence {
+                let figure = v["figure"].as_str().unwrap();
+                let value = v["value"].as_f64().unwrap();
+                let printed = match v["unit"].as_str().unwrap() {
+                    "count" => format!("{figure} {value:.0}"),
+                    "1" | "" => format!("{figure} {value:.2}"),
+                    unit => format!("{figure} {value:.2} {unit}"),
+                };
+                assert!(
+                    summary.contains(&printed),
+                    "{profile}: '{summary}' does not name '{printed}'"
+                );
+            }
+            assert!((0.0..=1.0).contains(&e["confidence"].as_f64().unwrap()));
+        }
+        // The evidence is the measured features, not restated numbers.
+        let feature = |name: &str| {
+            p["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap()["value"]
+                .as_f64()
+        };
+        let jerk_rate = explanations
+            .iter()
+            .find(|e| e["label"] == "myoclonic_jerks")
+            .unwrap()["evidence"][0]["value"]
+            .as_f64();
+        assert_eq!(jerk_rate, feature("jerk_rate_per_min"));
+        assert_eq!(jerk_rate, r["jerks"]["rate_per_min"].as_f64());
+        assert!(p["caveat"].as_str().unwrap().contains("not a diagnosis"));
+    }
+}
+
+#[test]
+fn sensory_trick_segments_and_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = [
+        "--profile",
+        "laterocollis",
+        "--trick",
+        "40:60",
+        "--trick-relief",
+        "0.6",
+        "--trick-carry",
+        "4",
+    ];
+    let r = simulate_and_analyse(p, "trick", &sim, &["--trick", "40:60"]);
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("trick/truth.json")).unwrap())
+            .unwrap();
+    let t = &r["sensory_trick"];
+    assert_eq!(t["axis"], "tilt", "{t}");
+    let trial = &t["trials"][0];
+    let relief = trial["relief_percent"].as_f64().unwrap();
+    assert!(
+        (relief - truth["trick"]["relief_percent"].as_f64().unwrap()).abs() < 8.0,
+        "{t}"
+    );
+    let benefit = trial["benefit_s"].as_f64().unwrap();
+    assert!(
+        (benefit - truth["trick"]["benefit_s"].as_f64().unwrap()).abs() < 1.5,
+        "{t}"
+    );
+    // 60 % relief lasting ≈ 24 s: partial (TWSTRS 1), moderate (TWSTRS-2 1).
+    assert_eq!(
+        (
+            t["twstrs"]["score"].as_u64(),
+            t["twstrs2"]["score"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // A pair: the same patient without, then with the trick all along.
+    simulate_and_analyse(
+        p,
+        "without",
+        &["--profile", "laterocollis", "--duration", "60"],
+        &[],
+    );
+    let with_sim = [
+        "--profile",
+        "laterocollis",
+        "--duration",
+        "60",
+        "--trick",
+        "8:60",
+        "--trick-relief",
+        "0.9",
+    ];
+    let r = simulate_and_analyse(
+        p,
+        "with",
+        &with_sim,
+        &["--without", "without/recording.csv"],
+    );
+    let t = &r["sensory_trick"];
+    assert_eq!(t["design"], "pair", "{t}");
+    assert!(
+        t["trials"][0]["relief_percent"].as_f64().unwrap() > 80.0,
+        "{t}"
+    );
+    assert_eq!(t["twstrs"]["score"], 0, "{t}");
+    // The terminal summary shows it.
+    let o = collis(
+        &[
+            "analyze",
+            "trick/recording.csv",
+            "--neutral",
+            "0.5:7.5",
+            "--trick",
+            "40:60",
+        ],
+        p,
+    );
+    assert!(
+        text(&o).contains("TWSTRS-2 sensory trick 1/4"),
+        "{}",
+        text(&o)
+    );
+    // Bad trick input: clear errors.
+    expect_clean_error(
+        &["analyze", "trick/recording.csv", "--trick", "60:40"],
+        p,
+        "START",
+    );
+    expect_clean_error(
+        &[
+            "analyze",
+            "trick/recording.csv",
+            "--trick",
+            "30:50",
+            "--trick",
+            "40:60",
+        ],
+        p,
+        "overlap",
+    );
+    expect_clean_error(
+        &["analyze", "trick/recording.csv", "--without", "missing.csv"],
+        p,
+        "missing.csv",
     );
 }

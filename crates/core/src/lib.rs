@@ -8,6 +8,7 @@
 pub mod axis;
 pub mod frame;
 pub mod mounting;
+pub mod pattern;
 pub mod results;
 pub mod sample;
 

@@ -7,6 +7,11 @@
 use crate::Axis;
 use serde::{Deserialize, Serialize};
 
+pub use crate::pattern::{
+    Pattern, PatternExplanation, PatternFeature, PatternLabel, SensoryTrick, TrickTrial,
+    PATTERN_CAVEAT,
+};
+
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
 pub const SCHEMA_VERSION: &str = "1.1.0";
 
@@ -36,7 +41,13 @@ pub struct Measurements {
     pub spasms: Spasms,
     pub neutral_hold: NeutralHold,
     pub twstrs: Twstrs,
-    /// The angles over time, averaged in bins (since 1.1.0; for plots).
+    /// Movement-pattern profile (schema 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    /// Sensory-trick effect, when trick segments or a with/without pair were given (schema 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensory_trick: Option<SensoryTrick>,
+    /// The angles over time, averaged in bins (schema 1.1; for plots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<AngleTrace>,
 }
@@ -271,6 +282,16 @@ pub struct Evidence {
     pub figure: String,
     pub value: f64,
     pub unit: String,
+}
+
+impl Evidence {
+    pub fn new(figure: &str, value: f64, unit: &str) -> Self {
+        Evidence {
+            figure: figure.to_string(),
+            value,
+            unit: unit.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,5 +1,5 @@
-//! Discrete movement events — jerks, spasms, voluntary turns and nodding — as shapes in time,
-//! and their random, non-rhythmic, non-overlapping placement on a timeline.
+//! Discrete movement events — jerks, bouts of tics, spasms, voluntary turns and nodding — as
+//! shapes in time, and their random, non-rhythmic, non-overlapping placement on a timeline.
 
 use crate::signals::{plateau, raised_cosine};
 use collis_core::Axis;
@@ -20,6 +20,12 @@ pub enum Kind {
 pub enum Shape {
     /// Raised-cosine out-and-back excursion (a jerk).
     Pulse { duration_s: f64 },
+    /// `count` identical pulses, one every `interval_s` (a bout of stereotyped tics).
+    Train {
+        duration_s: f64,
+        count: usize,
+        interval_s: f64,
+    },
     /// Smooth rise, hold, smooth fall (a spasm, a voluntary turn).
     Plateau {
         rise_s: f64,
@@ -55,6 +61,11 @@ impl Event {
     pub fn duration_s(&self) -> f64 {
         match self.shape {
             Shape::Pulse { duration_s } => duration_s,
+            Shape::Train {
+                duration_s,
+                count,
+                interval_s,
+            } => (count.max(1) - 1) as f64 * interval_s + duration_s,
             Shape::Plateau {
                 rise_s,
                 hold_s,
@@ -64,11 +75,37 @@ impl Event {
         }
     }
 
+    /// `(start_s, duration_s)` of each out-and-back pulse of a jerk or a bout (empty for
+    /// sustained shapes).
+    pub fn pulses(&self) -> Vec<(f64, f64)> {
+        match self.shape {
+            Shape::Pulse { duration_s } => vec![(self.start_s, duration_s)],
+            Shape::Train {
+                duration_s,
+                count,
+                interval_s,
+            } => (0..count)
+                .map(|k| (self.start_s + k as f64 * interval_s, duration_s))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Excursion on [`Event::axis`] at time `t`, degrees (0 outside the event).
     fn value(&self, t: f64) -> f64 {
         let s = t - self.start_s;
         let unit = match self.shape {
             Shape::Pulse { duration_s } => raised_cosine(s / duration_s),
+            Shape::Train {
+                duration_s,
+                count,
+                interval_s,
+            } => {
+                let k = (s / interval_s)
+                    .floor()
+                    .clamp(0.0, (count.max(1) - 1) as f64);
+                raised_cosine((s - k * interval_s) / duration_s)
+            }
             Shape::Plateau {
                 rise_s,
                 hold_s,

@@ -1,6 +1,6 @@
 //! Collis simulator: physically consistent head-IMU recordings of clinical movement profiles
-//! (cervical dystonia postures, jerks and spasms, dystonic and essential head tremor, healthy
-//! movement), with their ground truth, for testing the measurement pipeline.
+//! (cervical dystonia postures, jerks and spasms, dystonic and essential head tremor,
+//! myoclonus, tics, chorea, healthy movement, and the relief of a sensory trick), with their ground truth, for testing the measurement pipeline.
 //!
 //! A profile draws, per seed, a head-on-trunk trajectory of clinical angles as a closed-form
 //! function of time ([`Profile`]): a neutral segment, a smooth 2-s transition, then the
@@ -40,7 +40,8 @@ pub use history::{BotulinumHistory, CycleTruth};
 pub use options::SimOptions;
 pub use physics::GRAVITY;
 pub use profile::{Profile, UnknownProfile};
-pub use truth::{truth, Truth, TruthJerk, TruthSpasm, TruthTremor};
+pub use trajectory::{Relief, RELIEF_ONSET_S, RELIEF_WEAR_OFF_S};
+pub use truth::{truth, Truth, TruthJerk, TruthSpasm, TruthTremor, TruthTrick};
 
 use body::Site;
 use collis_core::ImuSample;

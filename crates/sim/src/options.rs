@@ -1,6 +1,7 @@
 //! Simulation options: which profile and seed, the recording's length and rate, the sensors
 //! and their placement, and the error model switches.
 
+use crate::trajectory::Relief;
 use crate::Profile;
 use collis_core::Mounting;
 
@@ -39,6 +40,8 @@ pub struct SimOptions {
     /// Which recording of the patient `seed` draws: sessions share the movement pattern
     /// (posture, tremor, events) but differ in heading, trunk sway, field and sensor errors.
     pub session: u64,
+    /// A sensory trick during the recording, when set.
+    pub trick: Option<Relief>,
 }
 
 impl SimOptions {
@@ -88,6 +91,7 @@ impl Default for SimOptions {
             trunk_lever_m: [0.10, 0.0, -0.15],
             severity: 1.0,
             session: 0,
+            trick: None,
         }
     }
 }

@@ -40,12 +40,20 @@ const ESSENTIAL: Irregularity = Irregularity {
     amplitude: 0.10,
 };
 
+/// Choreiform flow: layers of random sinusoids per axis, each layer's peak in this range,
+/// degrees, and its frequencies in this band, Hz (flowing, irregular, below the 2-Hz edge of
+/// the tremor band: a lasting sinusoid above 2 Hz would be a tremor by any definition).
+const FLOW_LAYERS: usize = 3;
+const FLOW_PEAK_DEG: [f64; 2] = [1.5, 3.0];
+const FLOW_BAND_HZ: [f64; 2] = [0.15, 1.6];
+
 /// A profile's draw before the shared parts (drift, sway, scheduling) are added.
 struct Plan {
     posture: [f64; 3],
     drift_peak_deg: [f64; 3],
     sway_peak_deg: f64,
     tremor: Option<Tremor>,
+    flow: Vec<[Sines; 3]>,
     events: Vec<Event>,
 }
 
@@ -72,7 +80,9 @@ pub fn trajectory(opts: &SimOptions) -> Trajectory {
             t.oscillator.amplitude_deg *= opts.severity;
             t
         }),
+        flow: plan.flow,
         timeline: Timeline::schedule(&mut rng, window, EVENT_GAP_S, plan.events),
+        relief: opts.trick,
     }
 }
 
@@ -82,6 +92,7 @@ fn plan(profile: Profile, rng: &mut impl Rng, side: f64, window: [f64; 2]) -> Pl
         drift_peak_deg,
         sway_peak_deg: SWAY_PEAK_DEG,
         tremor: None,
+        flow: Vec::new(),
         events: Vec::new(),
     };
     match profile {
@@ -161,6 +172,38 @@ fn plan(profile: Profile, rng: &mut impl Rng, side: f64, window: [f64; 2]) -> Pl
                 ..quiet(posture, [0.5; 3])
             }
         }
+        // Brief, random jerks on any axis in either direction, 15–30 per minute.
+        Profile::Myoclonus => {
+            let posture = [(); 3].map(|()| uniform(rng, [-1.5, 1.5]));
+            Plan {
+                events: myoclonic_events(rng, window),
+                ..quiet(posture, [0.5; 3])
+            }
+        }
+        // Bouts of the same one or two tics.
+        Profile::Tics => {
+            let posture = [(); 3].map(|()| uniform(rng, [-1.5, 1.5]));
+            Plan {
+                events: tic_events(rng, window),
+                ..quiet(posture, [0.5; 3])
+            }
+        }
+        // Continuous flowing movement on all three axes around a near-neutral posture.
+        Profile::Chorea => {
+            let posture = [(); 3].map(|()| uniform(rng, [-2.0, 2.0]));
+            let flow = (0..FLOW_LAYERS)
+                .map(|_| {
+                    [(); 3].map(|()| {
+                        let peak = uniform(rng, FLOW_PEAK_DEG);
+                        Sines::random(rng, peak, FLOW_BAND_HZ)
+                    })
+                })
+                .collect();
+            Plan {
+                flow,
+                ..quiet(posture, [0.5; 3])
+            }
+        }
         // Posture within ±1°, larger physiological sway, slow voluntary looks and nodding.
         Profile::Healthy => {
             let posture = [(); 3].map(|()| uniform(rng, [-1.0, 1.0]));
@@ -223,6 +266,71 @@ fn jerky_events(rng: &mut impl Rng, side: f64, window: [f64; 2]) -> Vec<Event> {
         events.push(Event::new(Kind::Jerk, axis, direction * magnitude, shape));
     }
     events
+}
+
+/// 15–30 myoclonic jerks per minute: 60–160 ms raised-cosine excursions of 3–10° (capped by
+/// the peak velocity), on rotation 40 %, tilt 30 %, flexion 30 %, in either direction at
+/// random — brief, shock-like, non-rhythmic and not stereotyped (clinical.md: movement jerks
+/// ≈ 100–250 ms; EMG bursts 10–100 ms).
+fn myoclonic_events(rng: &mut impl Rng, window: [f64; 2]) -> Vec<Event> {
+    let length = (window[1] - window[0]).max(0.0);
+    let per_min = uniform(rng, [15.0, 30.0]);
+    let count = (per_min * length / 60.0).round() as usize;
+    (0..count)
+        .map(|_| {
+            let duration_s = uniform(rng, [0.06, 0.16]);
+            let largest = (JERK_MAX_VELOCITY_DPS * duration_s / PI).min(10.0);
+            let magnitude = uniform(rng, [3.0, largest.max(3.0)]);
+            let pick: f64 = rng.random();
+            let axis = if pick < 0.4 {
+                Axis::Rotation
+            } else if pick < 0.7 {
+                Axis::Tilt
+            } else {
+                Axis::Flexion
+            };
+            let shape = Shape::Pulse { duration_s };
+            Event::new(Kind::Jerk, axis, sign(rng) * magnitude, shape)
+        })
+        .collect()
+}
+
+/// Tics: one or two stereotyped movements (axis, direction, 8–18°, 150–300 ms), repeated in
+/// bouts of 2–5 at 0.5–0.9-s intervals, 3–5 bouts per started minute; each bout varies the
+/// movement by at most ±8 % (clinical.md: sudden, brief, stereotyped, often clustered).
+fn tic_events(rng: &mut impl Rng, window: [f64; 2]) -> Vec<Event> {
+    let kinds: Vec<(Axis, f64, f64, f64)> = (0..rng.random_range(1..=2))
+        .map(|_| {
+            let pick: f64 = rng.random();
+            let axis = if pick < 0.5 {
+                Axis::Rotation
+            } else if pick < 0.8 {
+                Axis::Flexion
+            } else {
+                Axis::Tilt
+            };
+            let duration_s = uniform(rng, [0.15, 0.3]);
+            let largest = (JERK_MAX_VELOCITY_DPS * duration_s / PI).min(18.0);
+            (axis, sign(rng), uniform(rng, [8.0, largest]), duration_s)
+        })
+        .collect();
+    let minutes = ((window[1] - window[0]) / 60.0).ceil().max(1.0) as usize;
+    let bouts: usize = (0..minutes).map(|_| rng.random_range(3..=5)).sum();
+    (0..bouts)
+        .map(|b| {
+            // The first movement is the main tic: three bouts in four.
+            let (axis, direction, magnitude, duration_s) =
+                kinds[if b % 4 == 3 { kinds.len() - 1 } else { 0 }];
+            let jitter = |rng: &mut dyn rand::RngCore| 1.0 + rng.random_range(-0.08..=0.08);
+            let shape = Shape::Train {
+                duration_s: duration_s * jitter(rng),
+                count: rng.random_range(2..=5),
+                interval_s: uniform(rng, [0.5, 0.9]),
+            };
+            let amplitude = direction * magnitude * jitter(rng);
+            Event::new(Kind::Jerk, axis, amplitude, shape)
+        })
+        .collect()
 }
 
 /// One ~10-s bout of slow nodding (0.5–1 Hz, 8–10°; listed first, so always kept) and three or

@@ -1,8 +1,9 @@
 //! The clinical movement profiles the simulator knows, with their kebab-case names.
 
+use collis_core::results::PatternLabel;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Profile {
     /// Torticollis with laterocollis to the same side and irregular dystonic head tremor.
     TorticollisTremor,
@@ -20,10 +21,16 @@ pub enum Profile {
     EtYesYes,
     /// Neutral posture, sway, slow voluntary turns and a bout of voluntary nodding.
     Healthy,
+    /// Neutral posture with brief (60–160 ms), random, non-stereotyped jerks.
+    Myoclonus,
+    /// Neutral posture with bouts of one or two stereotyped, repeated head tics.
+    Tics,
+    /// Neutral mean posture with continuous, flowing, random movement on every axis.
+    Chorea,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 8] = [
+    pub const ALL: [Profile; 11] = [
         Profile::TorticollisTremor,
         Profile::Laterocollis,
         Profile::Anterocollis,
@@ -32,6 +39,9 @@ impl Profile {
         Profile::EtNoNo,
         Profile::EtYesYes,
         Profile::Healthy,
+        Profile::Myoclonus,
+        Profile::Tics,
+        Profile::Chorea,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +54,27 @@ impl Profile {
             Profile::EtNoNo => "et-no-no",
             Profile::EtYesYes => "et-yes-yes",
             Profile::Healthy => "healthy",
+            Profile::Myoclonus => "myoclonus",
+            Profile::Tics => "tics",
+            Profile::Chorea => "chorea",
+        }
+    }
+
+    /// The movement pattern this profile is built to show (the truth for the pattern
+    /// profile): the leading feature of the simulated patient.
+    pub fn pattern(self) -> PatternLabel {
+        match self {
+            // Jerky CD keeps a sustained torticollis (12–18°) with jerks mostly toward it.
+            Profile::Laterocollis
+            | Profile::Anterocollis
+            | Profile::Retrocollis
+            | Profile::JerkyCd => PatternLabel::DystonicPosture,
+            Profile::TorticollisTremor => PatternLabel::DystonicTremor,
+            Profile::EtNoNo | Profile::EtYesYes => PatternLabel::EssentialTremorLike,
+            Profile::Healthy => PatternLabel::WithinNormal,
+            Profile::Myoclonus => PatternLabel::MyoclonicJerks,
+            Profile::Tics => PatternLabel::TicLike,
+            Profile::Chorea => PatternLabel::Choreiform,
         }
     }
 }

@@ -1,9 +1,10 @@
 //! Head-on-trunk trajectory: the clinical angles `[rotation, tilt, flexion]` (degrees, relative
 //! to neutral) as a closed-form function of continuous time — neutral segment, smooth
-//! transition, then posture, drift, tremor and events, with physiological sway throughout.
+//! transition, then posture, drift, tremor, flowing movement and events, with physiological
+//! sway throughout; a sensory trick, when simulated, relieves posture and tremor for a while.
 
 use crate::events::Timeline;
-use crate::signals::{smooth_step, Sines};
+use crate::signals::{plateau, smooth_step, Sines};
 use crate::tremor::Oscillator;
 use collis_core::Axis;
 
@@ -31,7 +32,33 @@ pub struct Trajectory {
     /// Physiological sway per axis, degrees (also during the neutral segment).
     pub sway: [Sines; 3],
     pub tremor: Option<Tremor>,
+    /// Continuous random movement (chorea): layers of slow sinusoids per axis, degrees.
+    pub flow: Vec<[Sines; 3]>,
     pub timeline: Timeline,
+    pub relief: Option<Relief>,
+}
+
+/// A sensory trick applied from `start_s` to `end_s` whose benefit lasts `carry_s` longer:
+/// posture, drift and tremor shrink by `fraction` (smooth 1-s onset, 1.5-s wear-off).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Relief {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub carry_s: f64,
+    pub fraction: f64,
+}
+
+/// Onset and wear-off of a sensory trick's benefit, seconds.
+pub const RELIEF_ONSET_S: f64 = 1.0;
+pub const RELIEF_WEAR_OFF_S: f64 = 1.5;
+
+impl Relief {
+    /// Share of the posture and tremor left at `t` (1 without the trick).
+    pub fn factor(&self, t: f64) -> f64 {
+        let hold = (self.end_s + self.carry_s - self.start_s - RELIEF_ONSET_S).max(0.0);
+        let on = plateau(t - self.start_s, RELIEF_ONSET_S, hold, RELIEF_WEAR_OFF_S);
+        1.0 - self.fraction * on
+    }
 }
 
 impl Trajectory {
@@ -48,9 +75,11 @@ impl Trajectory {
             .as_ref()
             .map_or([0.0; 3], |tr| tr.gains.map(|g| g * tr.oscillator.value(t)));
         let events = self.timeline.at(t);
+        let relief = self.relief.map_or(1.0, |r| r.factor(t));
         std::array::from_fn(|i| {
+            let flow: f64 = self.flow.iter().map(|layer| layer[i].value(t)).sum();
             self.sway[i].value(t)
-                + onset * (self.posture[i] + self.drift[i].value(t) + tremor[i])
+                + onset * (relief * (self.posture[i] + self.drift[i].value(t) + tremor[i]) + flow)
                 + events[i]
         })
     }

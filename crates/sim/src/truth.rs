@@ -24,6 +24,9 @@ pub struct Truth {
     pub tremor: Option<TruthTremor>,
     pub jerks: Vec<TruthJerk>,
     pub spasms: Vec<TruthSpasm>,
+    /// The sensory trick's effect, when one was simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trick: Option<TruthTrick>,
     /// `[start, end]` s of the magnetic disturbance, when simulated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mag_disturbance_s: Option<[f64; 2]>,
@@ -63,6 +66,62 @@ pub struct TruthSpasm {
     pub amplitude_deg: f64,
 }
 
+/// What a perfect measurement of a simulated sensory trick finds, on the axis of the largest
+/// deviation: medians of the true angle in the 10 s before the onset and from 1 s after the
+/// onset to the end (as `collis analyze --trick` defines them), and the time from onset that
+/// the true angle stays within halfway between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TruthTrick {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub axis: Axis,
+    pub before_deg: f64,
+    pub during_deg: f64,
+    pub relief_percent: f64,
+    pub benefit_s: f64,
+}
+
+fn trick_truth(angles: &[[f64; 4]], start_s: f64, end_s: f64) -> TruthTrick {
+    let window = |a: f64, b: f64, i: usize| -> Vec<f64> {
+        angles
+            .iter()
+            .filter(|r| r[0] >= a && r[0] < b)
+            .map(|r| r[i])
+            .collect()
+    };
+    let axis = Axis::ALL
+        .into_iter()
+        .max_by(|a, b| {
+            let dev = |x: Axis| median(window(start_s - 10.0, start_s, x as usize + 1)).abs();
+            dev(*a).total_cmp(&dev(*b))
+        })
+        .unwrap_or(Axis::Rotation);
+    let i = axis as usize + 1;
+    let before_deg = median(window(start_s - 10.0, start_s, i));
+    let during_deg = median(window(start_s + 1.0, end_s + 1e-9, i));
+    let half = (before_deg - during_deg).abs() / 2.0;
+    let within: Vec<f64> = angles
+        .iter()
+        .filter(|r| r[0] >= start_s)
+        .take_while(|r| r[0] < start_s + 2.0 || (r[i] - during_deg).abs() <= half)
+        .filter(|r| (r[i] - during_deg).abs() <= half)
+        .map(|r| r[0])
+        .collect();
+    let benefit_s = match (within.first(), within.last()) {
+        (Some(a), Some(b)) => b - a,
+        _ => 0.0,
+    };
+    TruthTrick {
+        start_s,
+        end_s,
+        axis,
+        before_deg,
+        during_deg,
+        relief_percent: 100.0 * (before_deg.abs() - during_deg.abs()) / before_deg.abs().max(1e-9),
+        benefit_s,
+    }
+}
+
 /// The truth of the simulation `opts` (no sensor samples are generated).
 pub fn truth(opts: &SimOptions) -> Truth {
     let trajectory = patterns::trajectory(opts);
@@ -97,11 +156,15 @@ pub fn truth(opts: &SimOptions) -> Truth {
     let events = trajectory.timeline.events();
     let of_kind = |kind| events.iter().filter(move |e| e.kind == kind);
     let jerks = of_kind(Kind::Jerk)
-        .map(|e| TruthJerk {
-            time_s: e.start_s,
-            duration_s: e.duration_s(),
-            axis: e.axis,
-            amplitude_deg: e.amplitude_deg,
+        .flat_map(|e| {
+            e.pulses()
+                .into_iter()
+                .map(|(time_s, duration_s)| TruthJerk {
+                    time_s,
+                    duration_s,
+                    axis: e.axis,
+                    amplitude_deg: e.amplitude_deg,
+                })
         })
         .collect();
     let spasms = of_kind(Kind::Spasm)
@@ -126,6 +189,7 @@ pub fn truth(opts: &SimOptions) -> Truth {
         jerks,
         spasms,
         mag_disturbance_s: MagneticField::new(opts).disturbance_s(),
+        trick: opts.trick.map(|r| trick_truth(&angles, r.start_s, r.end_s)),
         angles,
     }
 }

@@ -181,9 +181,42 @@ fn tremor_and_events_match_the_profile() {
             (None, None) => {}
             (_, t) => panic!("{profile}: unexpected tremor truth {t:?}"),
         }
-        let jerky = profile == Profile::JerkyCd;
+        let jerky = matches!(
+            profile,
+            Profile::JerkyCd | Profile::Myoclonus | Profile::Tics
+        );
         assert_eq!(!truth.jerks.is_empty(), jerky, "{profile}");
-        assert_eq!(!truth.spasms.is_empty(), jerky, "{profile}");
+        assert_eq!(
+            !truth.spasms.is_empty(),
+            profile == Profile::JerkyCd,
+            "{profile}"
+        );
+    }
+}
+
+#[test]
+fn tics_come_in_stereotyped_bouts_and_myoclonus_does_not() {
+    for seed in 1..=6 {
+        let tics = truth(&SimOptions::new(Profile::Tics, seed)).jerks;
+        // Bouts: some intervals under a second, some far longer.
+        let intervals: Vec<f64> = tics.windows(2).map(|p| p[1].time_s - p[0].time_s).collect();
+        assert!(intervals.iter().any(|&i| i < 1.0), "seed {seed}");
+        assert!(intervals.iter().any(|&i| i > 4.0), "seed {seed}");
+        // The main tic (same axis and direction) makes at least half of the movements.
+        let same = tics
+            .iter()
+            .map(|m| {
+                tics.iter()
+                    .filter(|j| j.axis == m.axis && j.amplitude_deg * m.amplitude_deg > 0.0)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(2 * same >= tics.len(), "seed {seed}");
+        let myoclonus = truth(&SimOptions::new(Profile::Myoclonus, seed)).jerks;
+        assert!(myoclonus.iter().all(|j| j.duration_s <= 0.16 + 1e-9));
+        let axes: std::collections::HashSet<_> = myoclonus.iter().map(|j| j.axis).collect();
+        assert_eq!(axes.len(), 3, "seed {seed}: myoclonic jerks on every axis");
     }
 }
 

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use collis_core::{ImuSample, Mounting};
 use collis_io::{AngleCsvWriter, ImuCsvWriter};
-use collis_sim::{simulate, Profile, SimOptions, Simulation};
+use collis_sim::{simulate, Profile, Relief, SimOptions, Simulation};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Clone)]
@@ -43,6 +43,15 @@ pub struct SimulateArgs {
     /// the same patient with half the deviation, e.g. at the best of a treatment).
     #[arg(long, default_value_t = 1.0)]
     pub severity: f64,
+    /// Simulate a sensory trick applied from START to END seconds.
+    #[arg(long, value_name = "START:END", value_parser = crate::args::parse_segment)]
+    pub trick: Option<[f64; 2]>,
+    /// Share of posture and tremor the trick takes away (0–1).
+    #[arg(long, default_value_t = 0.7, value_name = "FRACTION")]
+    pub trick_relief: f64,
+    /// Seconds the benefit outlasts the trick.
+    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    pub trick_carry: f64,
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -72,7 +81,21 @@ impl SimulateArgs {
             "--severity {}: give a multiplier from 0 (no abnormal posture) to 2",
             self.severity
         );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.trick_relief)
+                && self.trick_carry.is_finite()
+                && (0.0..=600.0).contains(&self.trick_carry),
+            "--trick-relief {} / --trick-carry {}: give a fraction 0–1 and 0–600 s",
+            self.trick_relief,
+            self.trick_carry
+        );
         Ok(SimOptions {
+            trick: self.trick.map(|[start_s, end_s]| Relief {
+                start_s,
+                end_s,
+                carry_s: self.trick_carry,
+                fraction: self.trick_relief,
+            }),
             severity: self.severity,
             duration_s: self.duration,
             rate_hz: self.rate,

@@ -1,5 +1,5 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
-//! angles, tremor and jerks; on the real third-party recordings in `../shared/data` when that
+//! angles, tremor and jerks, and their movement patterns; on the real third-party recordings in `../shared/data` when that
 //! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log).
 //! The record side too: a simulated three-cycle botulinum history stored and analysed
 //! across time must give back the effect and wear-off times.
@@ -9,7 +9,9 @@
 mod botulinum;
 mod broad;
 mod headset;
+mod patterns;
 mod synthetic;
+mod trick;
 
 use anyhow::Result;
 use clap::Args;
@@ -35,7 +37,12 @@ pub struct Section {
 }
 
 pub fn run(a: &ValidateArgs) -> Result<()> {
-    let mut sections = vec![synthetic::run(a.seeds)?, botulinum::run()?];
+    let mut sections = vec![
+        synthetic::run(a.seeds)?,
+        patterns::run(a.seeds)?,
+        trick::run(a.seeds)?,
+        botulinum::run()?,
+    ];
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);
         sections.push(headset::run(&a.data)?);
