@@ -159,6 +159,33 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         m.twstrs.machine_subtotal,
         m.twstrs.machine_subtotal_max
     );
+    // The movement-pattern profile (its evidence is in results JSON and `collis analyze`) and
+    // the sensory trick, when analysed.
+    if let Some(pat) = &m.pattern {
+        let top = pat.explanations.iter().find(|e| e.label == pat.top);
+        let _ = writeln!(
+            h,
+            "<p><b>Movement pattern</b> (decision support, not a diagnosis): {}{}</p>",
+            esc(pat.top.describe()),
+            top.map_or(String::new(), |e| format!(
+                " (score {:.2}, confidence {:.2})",
+                e.score, e.confidence
+            ))
+        );
+    }
+    if let Some(t) = &m.sensory_trick {
+        let _ = writeln!(
+            h,
+            "<p><b>Sensory trick</b> ({}, {} axis): relief {} · TWSTRS {}/{} · TWSTRS-2 {}/{}</p>",
+            esc(&t.design),
+            t.axis,
+            t.relief_percent.map_or("–".into(), |r| format!("{r:.0} %")),
+            t.twstrs.score,
+            t.twstrs.max,
+            t.twstrs2.score,
+            t.twstrs2.max
+        );
+    }
     // Three columns: this session (left), posture and treatments (middle), across time (right).
     let all_series: Vec<(Figure, Vec<crate::longitudinal::Point>)> = Figure::ALL
         .into_iter()

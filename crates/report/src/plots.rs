@@ -79,7 +79,7 @@ pub fn angles_over_time(
     } else {
         "rotation (centred, no reference)"
     };
-    svg("angles over time", (520, 190), |root| {
+    svg("angles over time", (520, 170), |root| {
         let t_end = rows.last().map_or(1.0, |r| r[0] + trace.bin_s / 2.0);
         let (lo, hi) = span(rows.iter().flat_map(|r| [r[1], r[2], r[3]]), 20.0);
         let mut chart = ChartBuilder::on(root)
@@ -185,7 +185,7 @@ pub fn tremor_spectrum(
     band_hz: [f64; 2],
     peak_hz: Option<f64>,
 ) -> Result<String, ReportError> {
-    svg("tremor spectrum", (520, 190), |root| {
+    svg("tremor spectrum", (520, 170), |root| {
         let floor = 1e-6;
         let f_end = s.start_hz + s.df_hz * (s.density.len().max(2) - 1) as f64;
         let top = s.density.iter().copied().fold(floor * 10.0, f64::max) * 2.0;
@@ -234,7 +234,7 @@ pub fn jerk_raster(
     spasms: &[SpasmEvent],
     duration_s: f64,
 ) -> Result<String, ReportError> {
-    svg("jerk raster", (520, 115), |root| {
+    svg("jerk raster", (520, 105), |root| {
         let names = ["flexion", "tilt", "rotation"];
         let row = |a: collis_core::Axis| 2.0 - (a as usize) as f64;
         let mut chart = ChartBuilder::on(root)
