@@ -11,6 +11,7 @@ use crate::pattern::{self, Features, SlowMovement};
 use crate::posture::AngleDistribution;
 use crate::sensory_trick::TrickAnalyzer;
 use crate::spasms::SpasmDetector;
+use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
 use collis_core::results::{Measurements, Task};
@@ -47,6 +48,7 @@ pub struct Analyzer {
     jerks_seen: usize,
     spasms: SpasmDetector,
     hold: HoldTracker,
+    trace: TraceBuilder,
     slow: SlowMovement,
     trick: Option<TrickAnalyzer>,
 }
@@ -67,6 +69,7 @@ impl Analyzer {
             jerks_seen: 0,
             spasms: SpasmDetector::new(cfg.rate_hz),
             hold: HoldTracker::new(cfg.rate_hz, referenced),
+            trace: TraceBuilder::default(),
             slow: SlowMovement::new(cfg.rate_hz),
             trick: None,
         }
@@ -125,6 +128,7 @@ impl Analyzer {
         }
         self.dist.push(a);
         self.hold.push(a);
+        self.trace.push(s.time_s, a);
         self.tremor.push(s.time_s, a);
         self.spasms.push(s.time_s, a);
         self.slow.push(s.time_s, a);
@@ -164,6 +168,7 @@ impl Analyzer {
             pattern: None,
             sensory_trick: self.trick.as_ref().and_then(TrickAnalyzer::snapshot),
             emg: None,
+            trace: self.trace.snapshot(),
         };
         if self.dist.count() > 0 {
             let features = Features::new(

@@ -5,7 +5,7 @@
 //! - [`head_angles`]: mounting, trunk and neutral reference → rotation / tilt / flexion;
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
 //! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
-//! - [`twstrs`]: TWSTRS severity items with evidence;
+//! - [`twstrs`]: TWSTRS severity items with evidence; [`trace`]: binned angles for plots;
 //! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
 //! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
 //! - [`emg`]: surface EMG of neck muscles (two streaming passes: calibration, analysis);
@@ -24,6 +24,7 @@ pub mod posture;
 pub mod results;
 pub mod sensory_trick;
 pub mod spasms;
+pub mod trace;
 pub mod tremor;
 pub mod tremor_shape;
 pub mod twstrs;

@@ -45,3 +45,50 @@ pub fn assemble_emg_only(recording: Recording, emg: Emg, mut warnings: Vec<Strin
         warnings,
     )
 }
+
+/// Analyse head samples held in memory (a simulation, a test, a buffered live stream) into
+/// the results document, with the reference `cfg` asks for (9D when `cfg.use_mag` and the
+/// samples carry a magnetometer).
+pub fn analyze_samples(
+    head: &[collis_core::ImuSample],
+    cfg: &crate::ImuConfig,
+    task: collis_core::results::Task,
+    format: &str,
+) -> Result<Results, crate::PipelineError> {
+    use collis_core::results::Source;
+    use std::convert::Infallible;
+    type Samples<'a> = std::iter::Map<
+        std::slice::Iter<'a, collis_core::ImuSample>,
+        fn(&collis_core::ImuSample) -> Result<collis_core::ImuSample, Infallible>,
+    >;
+    let has_mag = head.first().is_some_and(|s| s.mag.is_some());
+    let reference = crate::pipeline::reference(cfg, has_mag, None)?;
+    let open = || -> Result<(Samples, Option<Samples>), Infallible> {
+        Ok((head.iter().map(|s| Ok(*s)), None))
+    };
+    let (analysis, run) =
+        crate::pipeline::analyze(open, cfg, &reference, task).map_err(|e| match e {
+            crate::PipelineErrorOr::Pipeline(p) => p,
+            crate::PipelineErrorOr::Input(never) => match never {},
+        })?;
+    let recording = Recording {
+        source: Source::Imu,
+        file: None,
+        format: format.to_string(),
+        duration_s: run.last_s - run.first_s + 1.0 / cfg.rate_hz,
+        rate_hz: cfg.rate_hz,
+        samples: run.samples,
+        task,
+        has_magnetometer: has_mag,
+        fusion: if cfg.use_mag && has_mag {
+            "vqf-9d"
+        } else {
+            "vqf-6d"
+        }
+        .to_string(),
+        mounting: cfg.mounting.to_string(),
+        reference,
+        video: None,
+    };
+    Ok(assemble(recording, analysis, Vec::new()))
+}

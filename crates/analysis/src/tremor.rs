@@ -27,7 +27,7 @@
 
 use crate::per_axis;
 use crate::tremor_shape::TremorShapeAcc;
-use collis_core::results::{Regularity, Tremor, TremorAxis};
+use collis_core::results::{Regularity, Spectrum, Tremor, TremorAxis};
 use collis_core::Axis;
 use collis_dsp::{Butterworth, Psd, Welch};
 use std::collections::VecDeque;
@@ -44,6 +44,21 @@ const SEGMENT_S: f64 = 4.0;
 const BLOCK_S: f64 = 1.0;
 const JERK_MARGIN_BEFORE_S: f64 = 0.1;
 const JERK_MARGIN_AFTER_S: f64 = 0.5;
+/// Range of the spectrum kept in the results (for the report's plot): the tremor band and
+/// the slow movement below it.
+const SPECTRUM_HZ: [f64; 2] = [0.5, 15.0];
+
+/// The part of `psd` within `range_hz` (clipped to Nyquist), for the results.
+fn spectrum(axis: Axis, psd: &Psd, range_hz: [f64; 2]) -> Spectrum {
+    let first = (range_hz[0] / psd.df_hz).ceil() as usize;
+    let last = ((range_hz[1] / psd.df_hz).floor() as usize).min(psd.density.len() - 1);
+    Spectrum {
+        axis,
+        start_hz: first as f64 * psd.df_hz,
+        df_hz: psd.df_hz,
+        density: psd.density[first..=last].to_vec(),
+    }
+}
 
 struct AxisState {
     filter: Butterworth,
@@ -343,6 +358,7 @@ impl TremorAnalyzer {
             band_hz: self.band_hz,
             per_axis: Vec::new(),
             criterion: String::new(),
+            spectrum: None,
         };
         let Some(axes) = &self.axes else {
             out.criterion = format!(
@@ -364,6 +380,7 @@ impl TremorAnalyzer {
             out.criterion = "not analysed: recording shorter than one 4-s spectral segment".into();
             return out;
         };
+        out.spectrum = Some(spectrum(top.axis, psd, SPECTRUM_HZ));
         let (_, _, blocks, blocks_over) = self.figures_so_far(state);
         let occupancy = if blocks > 0 {
             blocks_over as f64 / blocks as f64
@@ -472,6 +489,18 @@ mod tests {
         assert!((r.frequency_hz.unwrap() - 4.4).abs() < 0.05);
         assert!((r.amplitude_deg.unwrap() - 1.5).abs() < 0.05);
         assert!(r.regularity.unwrap().interval_cv < 0.05);
+        // The kept spectrum peaks at the tremor and carries its power (A²/2).
+        let sp = r.spectrum.unwrap();
+        assert_eq!(sp.axis, Axis::Rotation);
+        let (k, _) = sp
+            .density
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
+        assert!((sp.start_hz + k as f64 * sp.df_hz - 4.4).abs() <= sp.df_hz);
+        let power: f64 = sp.density.iter().sum::<f64>() * sp.df_hz;
+        assert!((power - 1.5f64.powi(2) / 2.0).abs() < 0.1, "{power}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `collis`: the command line. Argument parsing and wiring only; the science lives in
-//! `collis-analysis`, files in `collis-io`.
+//! `collis-analysis`, files in `collis-io`, the record in `collis-store`, reports and exports
+//! in `collis-report`.
 
 mod args;
 mod commands;
 mod emg;
 mod fsutil;
+mod history;
 mod pattern_summary;
 mod readme;
 mod run;
@@ -43,6 +45,22 @@ enum Command {
     Simulate(commands::simulate::SimulateArgs),
     /// Validate against the real recordings in ../shared/data (BROAD, ST headset).
     Validate(commands::validate::ValidateArgs),
+    /// The record's subjects (pseudonymous codes).
+    Subject(commands::subject::SubjectArgs),
+    /// Analyse recordings into a subject's record; list the stored sessions.
+    Record(commands::record::RecordArgs),
+    /// Botulinum toxin injections, DBS programming, medication.
+    Treatment(commands::treatment::TreatmentArgs),
+    /// The patient's diary: pain, TWSTRS-2 self-rated items, notes.
+    Diary(commands::diary::DiaryArgs),
+    /// A subject's figures across visits: trends and botulinum toxin cycles.
+    Trend(commands::trend::TrendArgs),
+    /// The clinician's one-page report of a subject's session (HTML; PDF/PNG via Chromium).
+    Report(commands::report::ReportArgs),
+    /// Export the record: tidy CSV and Parquet tables, FHIR R4 Observation bundles.
+    Export(commands::export::ExportArgs),
+    /// Import or export subjects, treatments and the diary as CSV.
+    Table(commands::table::TableArgs),
     /// Time the analysis of hours of 100 Hz 9-axis data, or with --emg of 8-channel 2 kHz EMG
     /// (release build), and its peak memory.
     Speed(commands::speed::SpeedArgs),
@@ -60,6 +78,14 @@ fn main() {
         Command::Simulate(a) => commands::simulate::run(&a),
         Command::Validate(a) => commands::validate::run(&a),
         Command::Speed(a) => commands::speed::run(&a),
+        Command::Subject(a) => commands::subject::run(&a),
+        Command::Record(a) => commands::record::run(&a),
+        Command::Treatment(a) => commands::treatment::run(&a),
+        Command::Diary(a) => commands::diary::run(&a),
+        Command::Table(a) => commands::table::run(&a),
+        Command::Report(a) => commands::report::run(&a),
+        Command::Trend(a) => commands::trend::run(&a),
+        Command::Export(a) => commands::export::run(&a),
     };
     if let Err(e) = result {
         eprintln!("collis: error: {e:#}");

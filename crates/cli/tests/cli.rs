@@ -37,6 +37,24 @@ fn demo_writes_summary_results_and_truth() {
         - truth["posture_median_deg"][0].as_f64().unwrap())
     .abs();
     assert!(err < 1.5, "rotation median off by {err}°");
+    // The demo record and its report.
+    assert!(
+        out.contains("subject DEMO-01, 19 visits every 14 days"),
+        "{out}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("demo/report.html")).unwrap();
+    assert!(report.contains("DEMO-01") && report.contains("Botulinum toxin cycles"));
+    let o = collis(&["trend", "DEMO-01", "--db", "demo/record.db"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let trend = text(&o);
+    assert!(
+        trend.contains("19 sessions") && trend.contains("|rotation| (°)\t19"),
+        "{trend}"
+    );
+    // Three cycles, each with a wear-off.
+    let cycles: Vec<&str> = trend.lines().filter(|l| l.starts_with("2026-")).collect();
+    assert_eq!(cycles.len(), 3, "{trend}");
+    assert!(cycles.iter().all(|l| !l.ends_with("\t-")), "{trend}");
 }
 
 #[test]
@@ -51,6 +69,12 @@ fn synthetic_truth_acceptance() {
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("all acceptance figures met"));
+    // Including the botulinum cycles: effect and wear-off within one visit interval.
+    assert!(
+        text(&o).contains("### Botulinum toxin cycles"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

@@ -50,6 +50,23 @@ pub struct Measurements {
     /// Surface EMG (schema 1.1): present when an EMG recording was analysed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emg: Option<crate::emg::Emg>,
+    /// The angles over time, averaged in bins (schema 1.1; for plots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<AngleTrace>,
+}
+
+/// Head angles averaged over consecutive bins: a compact picture of the recording for plots.
+/// Bins start at 1 s and double in width whenever there would be more than
+/// [`AngleTrace::MAX_ROWS`], so the trace stays small for any length of recording.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AngleTrace {
+    pub bin_s: f64,
+    /// `[time_s (bin centre), rotation_deg, tilt_deg, flexion_deg]` per bin with valid samples.
+    pub rows: Vec<[f64; 4]>,
+}
+
+impl AngleTrace {
+    pub const MAX_ROWS: usize = 600;
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -232,6 +249,19 @@ pub struct Tremor {
     pub per_axis: Vec<TremorAxis>,
     /// How presence was decided, in words, with the thresholds.
     pub criterion: String,
+    /// Welch spectrum of the axis with the largest tremor-band amplitude (since 1.1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectrum: Option<Spectrum>,
+}
+
+/// A power spectral density on a uniform grid, `density[k]` at `start_hz + k × df_hz`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Spectrum {
+    pub axis: Axis,
+    pub start_hz: f64,
+    pub df_hz: f64,
+    /// deg²/Hz.
+    pub density: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]

@@ -44,7 +44,7 @@ pub struct Body {
 
 impl Body {
     pub fn new(opts: &SimOptions) -> Self {
-        let mut rng = seeds::rng(opts.seed, Stream::Body);
+        let mut rng = seeds::session_rng(opts.seed, opts.session, Stream::Body);
         let heading =
             UnitQuaternion::from_axis_angle(&Vector3::z_axis(), rng.random_range(0.0..TAU));
         let scale = if opts.trunk_sway { 1.0 } else { 0.0 };

@@ -27,7 +27,7 @@ impl MagneticField {
     /// The field of `opts`: a disturbance (random direction per seed) centred in the pattern
     /// when `opts.mag_disturbance` is set.
     pub fn new(opts: &SimOptions) -> Self {
-        let mut rng = seeds::rng(opts.seed, Stream::Field);
+        let mut rng = seeds::session_rng(opts.seed, opts.session, Stream::Field);
         let direction = Vector3::from_fn(|_, _| rng.sample::<f64, _>(StandardNormal)).normalize();
         let pattern_start = opts.neutral_s + TRANSITION_S;
         let start = (0.5 * (pattern_start + opts.duration_s - DISTURBANCE_S)).max(pattern_start);

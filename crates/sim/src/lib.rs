@@ -22,6 +22,7 @@ mod body;
 mod emg;
 mod events;
 mod field;
+mod history;
 mod noise;
 mod options;
 mod patterns;
@@ -39,6 +40,7 @@ mod tests;
 
 pub use emg::{simulate_emg, EmgChannelSpec, EmgChannelTruth, EmgSim, EmgSimOptions};
 pub use field::EARTH_FIELD_UT;
+pub use history::{BotulinumHistory, CycleTruth};
 pub use options::SimOptions;
 pub use physics::GRAVITY;
 pub use profile::{Profile, UnknownProfile};

@@ -33,6 +33,13 @@ pub struct SimOptions {
     pub head_lever_m: [f64; 3],
     /// Trunk sensor position from the neck pivot, trunk frame, metres.
     pub trunk_lever_m: [f64; 3],
+    /// Multiplies the profile's abnormal posture, drift and tremor amplitude (1 = as drawn,
+    /// 0.5 = a treatment halving them); events and sway are unchanged. Lets a series of
+    /// recordings of one patient carry a known treatment effect.
+    pub severity: f64,
+    /// Which recording of the patient `seed` draws: sessions share the movement pattern
+    /// (posture, tremor, events) but differ in heading, trunk sway, field and sensor errors.
+    pub session: u64,
     /// A sensory trick during the recording, when set.
     pub trick: Option<Relief>,
 }
@@ -82,6 +89,8 @@ impl Default for SimOptions {
             mag_disturbance: false,
             head_lever_m: [0.03, 0.0, 0.18],
             trunk_lever_m: [0.10, 0.0, -0.15],
+            severity: 1.0,
+            session: 0,
             trick: None,
         }
     }

@@ -66,16 +66,20 @@ pub fn trajectory(opts: &SimOptions) -> Trajectory {
         opts.duration_s,
     ];
     let plan = plan(opts.profile, &mut rng, side, window);
+    // Severity scales after the draw, so one seed is one patient at any severity.
     let drift = plan
         .drift_peak_deg
-        .map(|peak| Sines::random(&mut rng, peak, DRIFT_BAND_HZ));
+        .map(|peak| Sines::random(&mut rng, peak * opts.severity, DRIFT_BAND_HZ));
     let sway = [(); 3].map(|()| Sines::random(&mut rng, plan.sway_peak_deg, SWAY_BAND_HZ));
     Trajectory {
         neutral_s: opts.neutral_s,
-        posture: plan.posture,
+        posture: plan.posture.map(|p| p * opts.severity),
         drift,
         sway,
-        tremor: plan.tremor,
+        tremor: plan.tremor.map(|mut t| {
+            t.oscillator.amplitude_deg *= opts.severity;
+            t
+        }),
         flow: plan.flow,
         timeline: Timeline::schedule(&mut rng, window, EVENT_GAP_S, plan.events),
         relief: opts.trick,

@@ -32,7 +32,7 @@ impl SensorStream {
             field: MagneticField::new(opts),
             site,
             errors: SensorErrors::new(
-                seeds::rng(opts.seed, stream),
+                seeds::session_rng(opts.seed, opts.session, stream),
                 opts.noise_scale,
                 opts.rate_hz,
             ),

@@ -26,6 +26,16 @@ pub fn rng(seed: u64, stream: Stream) -> ChaCha8Rng {
     rng
 }
 
+/// The generator of a stream that differs between recordings of one patient (heading, sway
+/// of the trunk, magnetic field, sensor errors): session 0 is the seed's own stream, so
+/// single recordings are unchanged by sessions existing.
+pub fn session_rng(seed: u64, session: u64, stream: Stream) -> ChaCha8Rng {
+    rng(
+        seed.wrapping_add(session.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        stream,
+    )
+}
+
 /// A uniform draw in `[range[0], range[1]]`.
 pub fn uniform(rng: &mut impl Rng, range: [f64; 2]) -> f64 {
     rng.random_range(range[0]..=range[1])

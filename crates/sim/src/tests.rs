@@ -76,3 +76,41 @@ fn truth_agrees_with_the_drawn_parameters() {
         }
     }
 }
+
+#[test]
+fn severity_scales_posture_and_tremor_of_the_same_patient() {
+    let at = |severity| {
+        truth(&SimOptions {
+            duration_s: 30.0,
+            severity,
+            ..SimOptions::new(Profile::TorticollisTremor, 5)
+        })
+    };
+    let (full, half) = (at(1.0), at(0.5));
+    let rotation = |t: &crate::Truth| t.posture_median_deg[0];
+    assert!(rotation(&full).abs() > 20.0, "{}", rotation(&full));
+    // Posture and drift scale exactly; sway (±0.25°) does not.
+    assert!(
+        (rotation(&half) - 0.5 * rotation(&full)).abs() < 0.3,
+        "{} vs {}",
+        rotation(&half),
+        rotation(&full)
+    );
+    let amp = |t: &crate::Truth| t.tremor.unwrap().amplitude_deg;
+    assert!((amp(&half) - 0.5 * amp(&full)).abs() < 1e-9);
+}
+
+#[test]
+fn sessions_of_one_patient_share_the_pattern_not_the_noise() {
+    let at = |session| {
+        simulate(&SimOptions {
+            duration_s: 12.0,
+            session,
+            ..SimOptions::new(Profile::TorticollisTremor, 9)
+        })
+    };
+    let (a, b) = (at(0), at(1));
+    assert_eq!(a.truth.posture_median_deg, b.truth.posture_median_deg);
+    assert_ne!(a.head[500].gyr_rad_s, b.head[500].gyr_rad_s);
+    assert_eq!(at(0).head, a.head);
+}

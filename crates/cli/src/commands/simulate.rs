@@ -39,6 +39,10 @@ pub struct SimulateArgs {
     /// Add a magnetic disturbance segment.
     #[arg(long)]
     pub mag_disturbance: bool,
+    /// Severity multiplier of the profile's posture, drift and tremor (1 = as drawn; 0.5 =
+    /// the same patient with half the deviation, e.g. at the best of a treatment).
+    #[arg(long, default_value_t = 1.0)]
+    pub severity: f64,
     /// Simulate a sensory trick applied from START to END seconds.
     #[arg(long, value_name = "START:END", value_parser = crate::args::parse_segment)]
     pub trick: Option<[f64; 2]>,
@@ -73,6 +77,11 @@ impl SimulateArgs {
             self.noise
         );
         anyhow::ensure!(
+            self.severity.is_finite() && (0.0..=2.0).contains(&self.severity),
+            "--severity {}: give a multiplier from 0 (no abnormal posture) to 2",
+            self.severity
+        );
+        anyhow::ensure!(
             (0.0..=1.0).contains(&self.trick_relief)
                 && self.trick_carry.is_finite()
                 && (0.0..=600.0).contains(&self.trick_carry),
@@ -87,6 +96,7 @@ impl SimulateArgs {
                 carry_s: self.trick_carry,
                 fraction: self.trick_relief,
             }),
+            severity: self.severity,
             duration_s: self.duration,
             rate_hz: self.rate,
             mounting: self.axes,

@@ -1,10 +1,13 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
 //! angles, tremor and jerks, and their movement patterns; on the real third-party recordings in `../shared/data` when that
 //! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log,
-//! surface EMG); surface EMG also on synthetic recordings with known bursts.
+//! surface EMG); surface EMG also on synthetic recordings with known bursts. The record side
+//! too: a simulated three-cycle botulinum history stored and analysed across time must give
+//! back the effect and wear-off times.
 //! Prints Markdown tables, can write them into README.md, and fails when an acceptance
 //! figure is missed.
 
+mod botulinum;
 mod broad;
 mod emg;
 mod headset;
@@ -40,6 +43,7 @@ pub fn run(a: &ValidateArgs) -> Result<()> {
         synthetic::run(a.seeds)?,
         patterns::run(a.seeds)?,
         trick::run(a.seeds)?,
+        botulinum::run()?,
     ];
     if a.data.is_dir() {
         sections.push(broad::run(&a.data.join("broad"))?);

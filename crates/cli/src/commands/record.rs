@@ -1,0 +1,117 @@
+//! `collis record add SUBJECT FILE… | list [SUBJECT]`: analyse recordings and store them as
+//! sessions of a subject. Each file is one transaction, reported only once committed, so an
+//! interrupted import keeps every session it reported and none half-written. A file whose
+//! content is stored already is skipped without analysing it again.
+
+use crate::args::{parse_task, AngleArgs};
+use crate::commands::db::{parse_date, today, DbArgs};
+use crate::run;
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use collis_core::results::Task;
+use collis_store::{content_sha256, Added, NewSession, Store};
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct RecordArgs {
+    #[command(subcommand)]
+    command: RecordCommand,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum RecordCommand {
+    /// Analyse recordings and store them as sessions of SUBJECT (added when new).
+    Add {
+        subject: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What the patient did: rest, hold-neutral, rom, sensory-trick, exercise.
+        #[arg(long, default_value = "rest", value_parser = parse_task)]
+        task: Task,
+        /// Date of the recording (YYYY-MM-DD; default today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[command(flatten)]
+        angles: AngleArgs,
+    },
+    /// List the stored sessions (of one subject).
+    List { subject: Option<String> },
+}
+
+/// Analyse `path` and store it as a session of `subject` on `date`.
+pub fn store_file(
+    store: &Store,
+    subject: &str,
+    path: &Path,
+    date: NaiveDate,
+    angles: &AngleArgs,
+    task: Task,
+) -> Result<Added> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let sha = content_sha256(std::io::BufReader::new(file))
+        .with_context(|| format!("reading {}", path.display()))?;
+    if let Some(id) = store.session_by_hash(&sha)? {
+        return Ok(Added::Duplicate(id));
+    }
+    let results = run::analyze(path, angles, task)?;
+    Ok(store.add_session(&NewSession {
+        subject,
+        recorded_on: date,
+        file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        content_sha256: sha,
+        results: &results,
+    })?)
+}
+
+pub fn run(a: &RecordArgs) -> Result<()> {
+    let store = a.db.open()?;
+    match &a.command {
+        RecordCommand::Add {
+            subject,
+            files,
+            task,
+            date,
+            angles,
+        } => {
+            if store.ensure_subject(subject)? {
+                println!("added subject {subject}");
+            }
+            let date = date.unwrap_or_else(today);
+            for f in files {
+                match store_file(&store, subject, f, date, angles, *task)? {
+                    Added::Stored(id) => println!("stored session {id}: {}", f.display()),
+                    Added::Duplicate(id) => {
+                        println!("already stored as session {id}: {}", f.display())
+                    }
+                }
+            }
+        }
+        RecordCommand::List { subject } => {
+            println!("id\tsubject\tdate\ttask\trotation°\ttilt°\tflexion°\ttremor°\tjerks/min\tTWSTRS\tfile");
+            let deg = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:+.1}"));
+            for s in store.sessions(subject.as_deref())? {
+                let f = &s.figures;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}/{}\t{}",
+                    s.id,
+                    s.subject,
+                    s.recorded_on,
+                    s.task,
+                    deg(f.rotation_median_deg),
+                    deg(f.tilt_median_deg),
+                    deg(f.flexion_median_deg),
+                    f.tremor_amplitude_deg
+                        .map_or("-".into(), |v| format!("{v:.2}")),
+                    f.jerk_rate_per_min,
+                    f.twstrs_machine_subtotal,
+                    f.twstrs_machine_max,
+                    s.file_name.as_deref().unwrap_or("-")
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! `collis trend SUBJECT [--figure rotation]`: a subject's figures across visits in the
+//! terminal — trend per figure and, for one figure, the botulinum toxin cycles (change from
+//! the pre-injection baseline, days to best effect, wear-off).
+
+use crate::commands::db::DbArgs;
+use anyhow::Result;
+use clap::Args;
+use collis_report::longitudinal::{botulinum_cycles, series, trend, Figure};
+
+#[derive(Args)]
+pub struct TrendArgs {
+    pub subject: String,
+    /// Figure for the cycles: rotation, tilt, flexion, tremor, jerks, twstrs, pain.
+    #[arg(long, default_value = "rotation", value_parser = parse_figure)]
+    pub figure: Figure,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+fn parse_figure(s: &str) -> Result<Figure, String> {
+    Ok(match s {
+        "rotation" => Figure::Rotation,
+        "tilt" => Figure::Tilt,
+        "flexion" => Figure::Flexion,
+        "tremor" => Figure::TremorAmplitude,
+        "jerks" => Figure::JerkRate,
+        "twstrs" => Figure::TwstrsSubtotal,
+        "pain" => Figure::Pain,
+        _ => {
+            return Err(format!(
+                "unknown figure '{s}' (rotation, tilt, flexion, tremor, jerks, twstrs, pain)"
+            ))
+        }
+    })
+}
+
+pub fn run(a: &TrendArgs) -> Result<()> {
+    let store = a.db.open()?;
+    let sessions = store.sessions(Some(&a.subject))?;
+    let diary = store.diary(Some(&a.subject))?;
+    println!(
+        "{}: {} sessions. Measurements for decision support, not a diagnosis.",
+        a.subject,
+        sessions.len()
+    );
+    println!("figure\tvisits\tfirst\tlatest\tslope/month");
+    for f in Figure::ALL {
+        let points = series(f, &sessions, &diary);
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            continue;
+        };
+        println!(
+            "{} ({})\t{}\t{:.1}\t{:.1}\t{}",
+            f.label(),
+            f.unit(),
+            points.len(),
+            first.value,
+            last.value,
+            trend(&points).map_or("-".into(), |t| format!("{:+.2}", t.per_month))
+        );
+    }
+    let injections: Vec<_> = store
+        .injections(Some(&a.subject))?
+        .iter()
+        .map(|i| i.given_on)
+        .collect();
+    if injections.is_empty() {
+        println!("no botulinum toxin injections recorded");
+        return Ok(());
+    }
+    let f = a.figure;
+    println!();
+    println!("botulinum toxin cycles of {} ({}):", f.label(), f.unit());
+    println!("injection\tbaseline\tbest\tchange\tdays to best\twear-off days");
+    let n = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
+    for c in botulinum_cycles(&series(f, &sessions, &diary), &injections) {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            c.injection_on,
+            n(c.baseline.map(|p| p.value)),
+            n(c.best.map(|p| p.value)),
+            c.improvement
+                .map_or("-".into(), |i| format!("{:+.0} %", -100.0 * i)),
+            c.days_to_best.map_or("-".into(), |d| d.to_string()),
+            n(c.wear_off_days)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,629 @@
+//! End-to-end tests of the record: subjects, sessions, treatments, diary, CSV tables, the
+//! clinician's report (validated HTML, rendered by headless Chromium, PDF checked page by
+//! page with poppler), the research exports, and crash safety under SIGKILL.
+//!
+//! The report checks need `chromium`, `pdftoppm`/`pdftotext`/`pdfinfo` (poppler-utils), java
+//! and the Nu Html Checker (`vnu.jar` from the npm package `vnu-jar`, found through
+//! `$COLLIS_VNU_JAR` or under `~/.cache/collis-tools`), all installed by `.ci/run`. Without
+//! them those checks are skipped with a message — unless `COLLIS_REQUIRE_REPORT_TOOLS=1`
+//! (set by `.ci/run`), when they fail.
+
+mod common;
+
+use common::{collis, text};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Run collis and demand success; returns stdout and stderr.
+fn ok(args: &[&str], cwd: &Path) -> String {
+    let o = collis(args, cwd);
+    assert!(o.status.success(), "collis {args:?} failed:\n{}", text(&o));
+    text(&o)
+}
+
+fn simulate(dir: &Path, out: &str, profile: &str, seed: u64, duration: f64, severity: f64) {
+    ok(
+        &[
+            "simulate",
+            "--profile",
+            profile,
+            "--out",
+            out,
+            "--seed",
+            &seed.to_string(),
+            "--duration",
+            &duration.to_string(),
+            "--severity",
+            &severity.to_string(),
+        ],
+        dir,
+    );
+}
+
+fn required() -> bool {
+    std::env::var("COLLIS_REQUIRE_REPORT_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// `program` when it runs, else skip (or fail when the tools are required).
+fn tool(program: &str, probe: &[&str]) -> Option<PathBuf> {
+    let found = Command::new(program)
+        .args(probe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if found {
+        return Some(PathBuf::from(program));
+    }
+    assert!(
+        !required(),
+        "{program} is required (COLLIS_REQUIRE_REPORT_TOOLS=1) but does not run"
+    );
+    eprintln!("skipped: {program} not installed");
+    None
+}
+
+fn vnu_jar() -> Option<PathBuf> {
+    let jar = std::env::var_os("COLLIS_VNU_JAR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| {
+                PathBuf::from(h).join(".cache/collis-tools/node_modules/vnu-jar/build/dist/vnu.jar")
+            })
+        })
+        .filter(|p| p.is_file());
+    if jar.is_none() {
+        assert!(
+            !required(),
+            "vnu.jar is required (COLLIS_REQUIRE_REPORT_TOOLS=1) but not found"
+        );
+        eprintln!("skipped: vnu.jar not found (npm install vnu-jar; COLLIS_VNU_JAR)");
+    }
+    jar
+}
+
+/// Errors the Nu Html Checker finds in `html` (empty = valid).
+fn html_errors(jar: &Path, html: &Path) -> String {
+    let o = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .args(["--errors-only", "--format", "text"])
+        .arg(html)
+        .output()
+        .expect("java runs");
+    if o.status.success() {
+        String::new()
+    } else {
+        text(&o)
+    }
+}
+
+/// Share of dark pixels (< 160 of 255) in a binary PGM (P5) image.
+fn dark_share(pgm: &[u8]) -> f64 {
+    // Header: "P5" width height maxval, whitespace separated, then one byte per pixel.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &pgm[i + 1..];
+    assert_eq!(pixels.len(), w * h);
+    pixels.iter().filter(|&&p| p < 160).count() as f64 / pixels.len() as f64
+}
+
+#[test]
+fn record_treatments_report_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fn with_db<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--db", "rec.db"]].concat()
+    }
+    simulate(d, "v1", "torticollis-tremor", 3, 40.0, 1.0);
+    simulate(d, "v2", "torticollis-tremor", 3, 40.0, 0.5);
+    simulate(d, "v3", "jerky-cd", 4, 40.0, 1.0);
+    ok(
+        &with_db(&[
+            "subject",
+            "add",
+            "P7",
+            "--sex",
+            "female",
+            "--birth-year",
+            "1970",
+            "--side",
+            "right",
+        ]),
+        d,
+    );
+    let out = ok(
+        &with_db(&[
+            "record",
+            "add",
+            "P7",
+            "v1/recording.csv",
+            "--date",
+            "2026-01-10",
+            "--neutral",
+            "0.5:7.5",
+        ]),
+        d,
+    );
+    assert!(out.contains("stored session 1: v1/recording.csv"), "{out}");
+    let out = ok(
+        &with_db(&[
+            "record",
+            "add",
+            "P7",
+            "v1/recording.csv",
+            "--date",
+            "2026-01-11",
+        ]),
+        d,
+    );
+    assert!(out.contains("already stored as session 1"), "{out}");
+    ok(
+        &with_db(&[
+            "treatment",
+            "botox",
+            "P7",
+            "--date",
+            "2026-01-10",
+            "--product",
+            "incobotulinumtoxinA",
+            "--dose",
+            "splenius capitis:right:60",
+            "--dose",
+            "sternocleidomastoid:left:40",
+            "--guidance",
+            "emg",
+        ]),
+        d,
+    );
+    ok(
+        &with_db(&[
+            "treatment",
+            "dbs",
+            "P7",
+            "--date",
+            "2026-02-01",
+            "--side",
+            "both",
+            "--contacts",
+            "1-, C+",
+            "--amplitude",
+            "3",
+            "--pulse-width",
+            "90",
+            "--frequency",
+            "130",
+        ]),
+        d,
+    );
+    ok(
+        &with_db(&[
+            "treatment",
+            "medication",
+            "P7",
+            "--name",
+            "trihexyphenidyl",
+            "--dose",
+            "2 mg tid",
+            "--start",
+            "2025-12-01",
+        ]),
+        d,
+    );
+    ok(
+        &with_db(&[
+            "diary",
+            "add",
+            "P7",
+            "--date",
+            "2026-02-07",
+            "--pain",
+            "3",
+            "--disability",
+            "10",
+            "--note",
+            "better",
+        ]),
+        d,
+    );
+    ok(
+        &with_db(&[
+            "record",
+            "add",
+            "P7",
+            "v2/recording.csv",
+            "--date",
+            "2026-02-07",
+            "--neutral",
+            "0.5:7.5",
+        ]),
+        d,
+    );
+    ok(
+        &with_db(&[
+            "record",
+            "add",
+            "Q2",
+            "v3/recording.csv",
+            "--date",
+            "2026-02-08",
+            "--neutral",
+            "0.5:7.5",
+        ]),
+        d,
+    );
+    let list = ok(&with_db(&["record", "list", "P7"]), d);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(
+        list.contains("2026-02-07") && list.contains("rest"),
+        "{list}"
+    );
+    let treatments = ok(&with_db(&["treatment", "list", "P7"]), d);
+    assert!(
+        treatments.contains("100 U")
+            && treatments.contains("DBS")
+            && treatments.contains("trihexyphenidyl"),
+        "{treatments}"
+    );
+    assert!(ok(&with_db(&["diary", "list", "P7"]), d).contains("better"));
+
+    // Bad input: a clear error, exit code 2, nothing stored.
+    let o = collis(&with_db(&["diary", "add", "P7", "--pain", "12"]), d);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("pain: 12 is outside 0–10"),
+        "{}",
+        text(&o)
+    );
+    let o = collis(&with_db(&["report", "NOBODY", "-o", "x.html"]), d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("no subject 'NOBODY'"), "{}", text(&o));
+
+    // CSV tables into a second record and out again: the same text.
+    for t in ["subjects", "injections", "dbs", "medications", "diary"] {
+        ok(
+            &with_db(&["table", "export", t, "-o", &format!("{t}.csv")]),
+            d,
+        );
+        ok(
+            &[
+                "table",
+                "import",
+                t,
+                &format!("{t}.csv"),
+                "--db",
+                "other.db",
+            ],
+            d,
+        );
+        ok(
+            &[
+                "table",
+                "export",
+                t,
+                "-o",
+                &format!("{t}-2.csv"),
+                "--db",
+                "other.db",
+            ],
+            d,
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join(format!("{t}.csv"))).unwrap(),
+            std::fs::read_to_string(d.join(format!("{t}-2.csv"))).unwrap(),
+            "{t}"
+        );
+    }
+
+    // The report.
+    let chromium = tool("chromium", &["--version"]);
+    let poppler = tool("pdftoppm", &["-v"]);
+    let mut args = with_db(&["report", "P7", "-o", "report.html"]);
+    if chromium.is_some() {
+        args.extend(["--pdf", "report.pdf", "--png", "report.png"]);
+    }
+    ok(&args, d);
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    for needle in [
+        "<span id=\"subject\">P7</span>",
+        "not a diagnosis",
+        "id=\"fig-angles\"",
+        "id=\"fig-direction\"",
+        "id=\"fig-spectrum\"",
+        "id=\"fig-jerks\"",
+        "id=\"fig-longitudinal\"",
+        "TWSTRS severity items",
+        "What changed since the last visit",
+        "botulinum toxin incobotulinumtoxinA (100 U) on 2026-01-10",
+        "DBS programming on 2026-02-01",
+        ">\nBoNT\n</text>",
+        ">\nDBS\n</text>",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle}");
+    }
+    if let Some(jar) = vnu_jar() {
+        assert_eq!(
+            html_errors(&jar, &d.join("report.html")),
+            "",
+            "the report is not valid HTML"
+        );
+        // The checker does find errors.
+        std::fs::write(
+            d.join("broken.html"),
+            "<!DOCTYPE html><html><body><p><div></p></body>",
+        )
+        .unwrap();
+        assert!(!html_errors(&jar, &d.join("broken.html")).is_empty());
+    }
+    if chromium.is_some() {
+        let png = std::fs::read(d.join("report.png")).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 20_000,
+            "{} bytes",
+            png.len()
+        );
+    }
+    if let (Some(_), Some(_)) = (chromium, poppler) {
+        let info = Command::new("pdfinfo")
+            .arg(d.join("report.pdf"))
+            .output()
+            .unwrap();
+        assert!(
+            text(&info).contains("Pages:           1"),
+            "{}",
+            text(&info)
+        );
+        let o = Command::new("pdftoppm")
+            .args(["-r", "40", "-gray", "report.pdf", "page"])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        let page = std::fs::read(d.join("page-1.pgm")).unwrap();
+        let dark = dark_share(&page);
+        // Text, axes and curves: a few per cent of a page; a blank page has none.
+        assert!((0.02..0.5).contains(&dark), "dark share {dark}");
+        assert!(!d.join("page-2.pgm").exists(), "more than one page");
+        let o = Command::new("pdftotext")
+            .args(["report.pdf", "-"])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        let words = String::from_utf8_lossy(&o.stdout);
+        for needle in [
+            "P7",
+            "Angles over time",
+            "Where the head points",
+            "Tremor spectrum",
+            "Jerk raster",
+            "Across visits",
+            "TWSTRS",
+            "not a diagnosis",
+            "rotation",
+            "frequency (Hz)",
+        ] {
+            assert!(words.contains(needle), "PDF text lacks {needle}");
+        }
+    }
+
+    // Without a neutral segment rotation has no reference: no direction plot, rotation centred.
+    simulate(d, "v4", "healthy", 6, 20.0, 1.0);
+    ok(&with_db(&["record", "add", "H9", "v4/recording.csv"]), d);
+    ok(&with_db(&["report", "H9", "-o", "h9.html"]), d);
+    let h9 = std::fs::read_to_string(d.join("h9.html")).unwrap();
+    assert!(
+        h9.contains("not shown, rotation has no reference")
+            && h9.contains("rotation (centred, no reference)")
+    );
+    if let Some(jar) = vnu_jar() {
+        assert_eq!(html_errors(&jar, &d.join("h9.html")), "");
+    }
+
+    // Exports.
+    let out = ok(&with_db(&["export", "--out", "ex"]), d);
+    assert!(out.contains("(4 rows)"), "{out}");
+    let sessions = std::fs::read_to_string(d.join("ex/sessions.csv")).unwrap();
+    assert_eq!(sessions.lines().count(), 5);
+    assert!(sessions.starts_with("session_id,subject,recorded_on,task,"));
+    let parquet = std::fs::read(d.join("ex/sessions.parquet")).unwrap();
+    assert!(parquet.starts_with(b"PAR1") && parquet.ends_with(b"PAR1"));
+    let events = std::fs::read_to_string(d.join("ex/events.csv")).unwrap();
+    assert!(
+        events.lines().count() > 1,
+        "the jerky session has events:\n{events}"
+    );
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("ex/fhir/session-2.json")).unwrap())
+            .unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let entries = bundle["entry"].as_array().unwrap();
+    assert!(entries
+        .iter()
+        .all(|e| e["resource"]["resourceType"] == "Observation"));
+    assert!(entries
+        .iter()
+        .any(|e| e["resource"]["code"]["coding"][0]["code"] == "72514-3"));
+}
+
+#[test]
+fn sigkill_during_a_large_import_keeps_every_reported_session_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = 14;
+    let mut files = Vec::new();
+    for k in 0..n {
+        let out = format!("r{k:02}");
+        simulate(d, &out, "jerky-cd", 100 + k, 30.0, 1.0);
+        files.push(format!("{out}/recording.csv"));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collis"))
+        .args([
+            "record",
+            "add",
+            "K1",
+            "--neutral",
+            "0.5:7.5",
+            "--date",
+            "2026-03-01",
+            "--db",
+            "rec.db",
+        ])
+        .args(&files)
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reported = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.strip_prefix("stored session ") {
+            reported.push(rest.split(':').next().unwrap().to_string());
+            if reported.len() == 5 {
+                child.kill().unwrap(); // SIGKILL on Unix
+                break;
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import finished before the kill: make it larger"
+    );
+    assert_eq!(reported.len(), 5);
+    // Everything reported is there, complete: each session's events all stored with it.
+    ok(&["export", "--out", "ex", "--db", "rec.db"], d);
+    let sessions = std::fs::read_to_string(d.join("ex/sessions.csv")).unwrap();
+    let events = std::fs::read_to_string(d.join("ex/events.csv")).unwrap();
+    let stored: Vec<Vec<String>> = sessions
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert!(
+        stored.len() >= reported.len() && stored.len() < n as usize,
+        "{} stored",
+        stored.len()
+    );
+    for id in &reported {
+        assert!(
+            stored.iter().any(|row| &row[0] == id),
+            "session {id} was reported but is gone"
+        );
+    }
+    for row in &stored {
+        let (jerks, spasms): (usize, usize) = (row[15].parse().unwrap(), row[17].parse().unwrap());
+        let rows = events
+            .lines()
+            .filter(|l| l.split(',').next() == Some(row[0].as_str()))
+            .count();
+        assert_eq!(rows, jerks + spasms, "session {} is half-written", row[0]);
+        assert!(jerks > 0);
+    }
+    // Importing again stores the rest once: nothing twice, nothing lost.
+    let out = ok(
+        &[
+            "record",
+            "add",
+            "K1",
+            "--neutral",
+            "0.5:7.5",
+            "--date",
+            "2026-03-01",
+            "--db",
+            "rec.db",
+        ]
+        .into_iter()
+        .chain(files.iter().map(String::as_str))
+        .collect::<Vec<_>>(),
+        d,
+    );
+    assert_eq!(out.matches("already stored").count(), stored.len(), "{out}");
+    let list = ok(&["record", "list", "K1", "--db", "rec.db"], d);
+    assert_eq!(list.lines().count(), 1 + n as usize, "{list}");
+}
+
+#[test]
+fn the_command_line_keeps_a_record_on_postgres_too() {
+    let required = std::env::var("COLLIS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let Ok(server) = std::env::var("COLLIS_TEST_POSTGRES") else {
+        assert!(
+            !required,
+            "COLLIS_REQUIRE_POSTGRES=1 but COLLIS_TEST_POSTGRES is not set"
+        );
+        eprintln!("skipped: COLLIS_TEST_POSTGRES not set");
+        return;
+    };
+    let server = server.trim_end_matches('/');
+    let name = format!("collis_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let o = Command::new("psql")
+            .args([&format!("{server}/postgres"), "-qtAc", sql])
+            .output()
+            .expect("psql runs (postgresql-client)");
+        assert!(o.status.success(), "{sql}: {}", text(&o));
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let url = format!("{server}/{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    simulate(d, "v1", "jerky-cd", 5, 30.0, 1.0);
+    let out = ok(
+        &[
+            "record",
+            "add",
+            "PG1",
+            "v1/recording.csv",
+            "--date",
+            "2026-04-01",
+            "--neutral",
+            "0.5:7.5",
+            "--db",
+            &url,
+        ],
+        d,
+    );
+    assert!(out.contains("stored session 1"), "{out}");
+    let out = ok(
+        &["record", "add", "PG1", "v1/recording.csv", "--db", &url],
+        d,
+    );
+    assert!(out.contains("already stored as session 1"), "{out}");
+    ok(
+        &[
+            "treatment",
+            "botox",
+            "PG1",
+            "--date",
+            "2026-04-01",
+            "--product",
+            "abobotulinumtoxinA",
+            "--dose",
+            "splenius capitis:left:250",
+            "--db",
+            &url,
+        ],
+        d,
+    );
+    ok(&["report", "PG1", "-o", "pg.html", "--db", &url], d);
+    let html = std::fs::read_to_string(d.join("pg.html")).unwrap();
+    assert!(html.contains("<span id=\"subject\">PG1</span>") && html.contains("Jerk raster"));
+    ok(&["export", "--out", "ex", "--db", &url], d);
+    let events = std::fs::read_to_string(d.join("ex/events.csv")).unwrap();
+    assert!(events.lines().count() > 1, "{events}");
+    psql(&format!("DROP DATABASE {name} WITH (FORCE)"));
+}

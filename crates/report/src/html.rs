@@ -1,0 +1,492 @@
+//! The clinician's one-page report as a self-contained HTML5 document (inline SVG figures,
+//! inline CSS, no scripts, no external resources), laid out to print on one A4 landscape
+//! page: the session's angles over time, where the head points, the tremor spectrum, the jerk
+//! raster, the TWSTRS items with their evidence, what changed since the last visit, and the
+//! longitudinal chart with injections and DBS changes and the botulinum cycles.
+//! Labelled as measurements and decision support, not a diagnosis.
+
+use crate::longitudinal::{botulinum_cycles, series, since_last_visit, trend, Figure};
+use crate::{plots, ReportError};
+use collis_core::results::{Results, TwstrsItem, NOTICE};
+use collis_store::{DbsSetting, DiaryEntry, Injection, Medication, SessionRow, Store, Subject};
+use std::fmt::Write;
+
+/// Everything the report shows, read from the record.
+pub struct ReportData {
+    pub subject: Subject,
+    pub session: SessionRow,
+    pub results: Results,
+    /// All sessions of the subject, by date.
+    pub sessions: Vec<SessionRow>,
+    pub injections: Vec<Injection>,
+    pub dbs: Vec<DbsSetting>,
+    pub medications: Vec<Medication>,
+    pub diary: Vec<DiaryEntry>,
+}
+
+impl ReportData {
+    /// The record of `subject` for the report of session `session` (default: the latest).
+    pub fn load(store: &Store, subject: &str, session: Option<i64>) -> Result<Self, ReportError> {
+        let subject = store.subject(subject)?;
+        let sessions = store.sessions(Some(&subject.code))?;
+        let session = match session {
+            Some(id) => {
+                let s = store.session(id)?;
+                if s.subject != subject.code {
+                    return Err(collis_store::StoreError::NoSession(id).into());
+                }
+                s
+            }
+            None => sessions
+                .last()
+                .cloned()
+                .ok_or_else(|| collis_store::StoreError::NoSessions(subject.code.clone()))?,
+        };
+        Ok(ReportData {
+            results: store.session_results(session.id)?,
+            injections: store.injections(Some(&subject.code))?,
+            dbs: store.dbs_settings(Some(&subject.code))?,
+            medications: store.medications(Some(&subject.code))?,
+            diary: store.diary(Some(&subject.code))?,
+            subject,
+            session,
+            sessions,
+        })
+    }
+}
+
+/// Text escaped for HTML content and attribute values. Hand-written: five replacements do
+/// not justify a templating or escaping dependency.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn opt_deg(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| format!("{v:+.1}°"))
+}
+
+const STYLE: &str = r#"
+@page { size: A4 landscape; margin: 7mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8pt; color: #222; margin: 0; width: 283mm; }
+header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 2px solid #1f77b4; }
+h1 { font-size: 13pt; margin: 0 0 1mm 0; }
+h2 { font-size: 9pt; margin: 1mm 0 0.5mm 0; color: #1f4e79; }
+.notice { background: #fff4d6; border: 1px solid #e0b84c; padding: 0.6mm 2mm; font-weight: bold; }
+.meta { color: #555; }
+.cols { display: grid; grid-template-columns: 38% 23% 39%; gap: 2mm; margin-top: 1mm; }
+ul { margin: 0; padding-left: 4mm; }
+p { margin: 0.5mm 0; }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: 7.5pt; color: #555; }
+table { border-collapse: collapse; width: 100%; font-size: 7.5pt; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3mm 1mm; text-align: left; vertical-align: top; }
+td.n { text-align: right; white-space: nowrap; }
+.better { color: #2c7a2c; } .worse { color: #b02040; }
+footer { font-size: 7pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
+"#;
+
+/// The report page.
+pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
+    let r = &d.results;
+    let m = &r.measurements;
+    let s = &d.session;
+    let mut h = String::with_capacity(200_000);
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>Collis report {code} session {id}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        code = esc(&d.subject.code),
+        id = s.id
+    );
+    // Header: who, which session, and what this is.
+    let subject_info: Vec<String> = [
+        d.subject.sex.clone(),
+        d.subject.birth_year.map(|y| format!("born {y}")),
+        d.subject.onset_year.map(|y| format!("onset {y}")),
+        d.subject
+            .affected_side
+            .clone()
+            .map(|s| format!("affected side {s}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let _ = writeln!(
+        h,
+        "<header><div><h1>Collis movement report — subject <span id=\"subject\">{code}</span></h1>\
+         <div class=\"meta\">Session {id} on {date} · task {task} · {dur:.0} s {source} recording ({file}) · {subject}</div>\
+         <div class=\"meta\">Reference: {reference}</div></div>\
+         <div class=\"notice\">{notice}</div></header>",
+        code = esc(&d.subject.code),
+        id = s.id,
+        date = s.recorded_on,
+        task = esc(&s.task),
+        dur = s.duration_s,
+        source = esc(&s.source),
+        file = esc(s.file_name.as_deref().unwrap_or("no file name")),
+        subject = esc(&subject_info.join(", ")),
+        reference = esc(&r.recording.reference.description),
+        notice = esc(NOTICE),
+    );
+    // Key figures in words.
+    let p = &m.posture;
+    let tremor = if m.tremor.present {
+        format!(
+            "tremor {:.2} Hz, {:.2}° on {}",
+            m.tremor.frequency_hz.unwrap_or(f64::NAN),
+            m.tremor.amplitude_deg.unwrap_or(f64::NAN),
+            m.tremor.axis.map_or("–", |a| a.name())
+        )
+    } else {
+        "no tremor by the criterion".to_string()
+    };
+    let _ = writeln!(
+        h,
+        "<p><b>Median posture</b> rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
+        opt_deg(p.rotation_deg.map(|a| a.median)),
+        opt_deg(p.tilt_deg.map(|a| a.median)),
+        opt_deg(p.flexion_deg.map(|a| a.median)),
+        esc(&tremor),
+        m.jerks.rate_per_min,
+        m.jerks.count,
+        m.spasms.count,
+        m.twstrs.machine_subtotal,
+        m.twstrs.machine_subtotal_max
+    );
+    // The movement-pattern profile (its evidence is in results JSON and `collis analyze`) and
+    // the sensory trick, when analysed.
+    if let Some(pat) = &m.pattern {
+        let top = pat.explanations.iter().find(|e| e.label == pat.top);
+        let _ = writeln!(
+            h,
+            "<p><b>Movement pattern</b> (decision support, not a diagnosis): {}{}</p>",
+            esc(pat.top.describe()),
+            top.map_or(String::new(), |e| format!(
+                " (score {:.2}, confidence {:.2})",
+                e.score, e.confidence
+            ))
+        );
+    }
+    if let Some(t) = &m.sensory_trick {
+        let _ = writeln!(
+            h,
+            "<p><b>Sensory trick</b> ({}, {} axis): relief {} · TWSTRS {}/{} · TWSTRS-2 {}/{}</p>",
+            esc(&t.design),
+            t.axis,
+            t.relief_percent.map_or("–".into(), |r| format!("{r:.0} %")),
+            t.twstrs.score,
+            t.twstrs.max,
+            t.twstrs2.score,
+            t.twstrs2.max
+        );
+    }
+    // Three columns: this session (left), posture and treatments (middle), across time (right).
+    let all_series: Vec<(Figure, Vec<crate::longitudinal::Point>)> = Figure::ALL
+        .into_iter()
+        .map(|f| (f, series(f, &d.sessions, &d.diary)))
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    let injection_dates: Vec<_> = d.injections.iter().map(|i| i.given_on).collect();
+    let dbs_dates: Vec<_> = d.dbs.iter().map(|x| x.programmed_on).collect();
+    h.push_str("<main class=\"cols\">\n<div>\n");
+    match &m.trace {
+        Some(t) => figure(
+            &mut h,
+            "fig-angles",
+            "Angles over time (bin means; + = chin right, right ear down, chin down)",
+            &plots::angles_over_time(t, r.recording.reference.rotation_referenced)?,
+        ),
+        None => h.push_str("<p>No angle trace in these results (analysed before schema 1.1).</p>"),
+    }
+    figure(
+        &mut h,
+        "fig-jerks",
+        "Jerk raster (ticks; faint = negative direction) and spasms (bars)",
+        &plots::jerk_raster(&m.jerks.events, &m.spasms.events, r.recording.duration_s)?,
+    );
+    twstrs_table(&mut h, r);
+    trends_table(&mut h, &all_series);
+    h.push_str("</div>\n<div>\n");
+    match &m.trace {
+        // Without a rotation reference the head's direction across is unknown.
+        Some(t) if r.recording.reference.rotation_referenced => {
+            let med = [p.rotation_deg, p.tilt_deg, p.flexion_deg].map(|a| a.map(|a| a.median));
+            figure(
+                &mut h,
+                "fig-direction",
+                "Where the head points (seen from behind; dots = bins, × = median)",
+                &plots::head_direction(t, med)?,
+            );
+        }
+        _ => h.push_str("<p id=\"fig-direction\">Where the head points: not shown, rotation has no reference in this recording (record with a neutral segment or a trunk sensor).</p>"),
+    }
+    since_last(&mut h, d);
+    treatments(&mut h, d);
+    h.push_str("</div>\n<div>\n");
+    match &m.tremor.spectrum {
+        Some(sp) => figure(
+            &mut h,
+            "fig-spectrum",
+            "Tremor spectrum of the main axis (shaded: 2–12 Hz tremor band)",
+            &plots::tremor_spectrum(sp, m.tremor.band_hz, m.tremor.frequency_hz)?,
+        ),
+        None => h.push_str("<p>No spectrum (recording shorter than one 4-s segment).</p>"),
+    }
+    figure(
+        &mut h,
+        "fig-longitudinal",
+        "Across visits: red = botulinum toxin, purple = DBS programming, grey = this session",
+        &plots::longitudinal(
+            &all_series,
+            &injection_dates,
+            &dbs_dates,
+            Some(s.recorded_on),
+        )?,
+    );
+    cycles_table(&mut h, d, &injection_dates);
+    h.push_str("</div>\n</main>\n");
+    let warnings = if r.warnings.is_empty() {
+        String::new()
+    } else {
+        format!(" Warnings: {}.", esc(&r.warnings.join("; ")))
+    };
+    let _ = writeln!(
+        h,
+        "<footer>{notice} Generated {generated} by {generator} (results schema {schema}). Angles in degrees relative to the reference given at the top; figures are measurements of this recording, for the clinician to interpret.{warnings}</footer>\n</body>\n</html>",
+        notice = esc(NOTICE),
+        generated = esc(generated),
+        generator = esc(&r.generator),
+        schema = esc(&r.schema_version),
+    );
+    Ok(h)
+}
+
+fn figure(h: &mut String, id: &str, caption: &str, svg: &str) {
+    let _ = writeln!(
+        h,
+        "<figure id=\"{id}\">{svg}<figcaption>{}</figcaption></figure>",
+        esc(caption)
+    );
+}
+
+fn twstrs_table(h: &mut String, r: &Results) {
+    let t = &r.measurements.twstrs;
+    h.push_str("<section><h2>TWSTRS severity items (machine-scored) with evidence</h2><table><tr><th>item</th><th>score</th><th>rule</th><th>evidence</th></tr>");
+    let items: [(&str, &Option<TwstrsItem>); 5] = [
+        ("rotation (torticollis)", &t.rotation),
+        ("laterocollis", &t.laterocollis),
+        ("antero/retrocollis", &t.antero_retrocollis),
+        ("duration factor (×2)", &t.duration_factor),
+        ("time within 10° (hold)", &t.hold_within_10deg),
+    ];
+    for (name, item) in items {
+        match item {
+            Some(i) => {
+                // "posture.rotation_deg.median" → "median"; degrees as °.
+                let ev: Vec<String> = i
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let name = e.figure.rsplit('.').next().unwrap_or(&e.figure);
+                        match e.unit.as_str() {
+                            "deg" => format!("{name} {:+.1}°", e.value),
+                            "1" => format!("{name} {:.2}", e.value),
+                            u => format!("{name} {:.2} {u}", e.value),
+                        }
+                    })
+                    .collect();
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td class=\"n\">{}/{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(name),
+                    i.score,
+                    i.max,
+                    esc(&i.rule),
+                    esc(&ev.join("; "))
+                );
+            }
+            None => {
+                let _ = write!(h, "<tr><td>{}</td><td class=\"n\">–</td><td colspan=\"2\">not scored for this recording</td></tr>", esc(name));
+            }
+        }
+    }
+    let _ = writeln!(
+        h,
+        "<tr><th>subtotal</th><th class=\"n\">{}/{}</th><th colspan=\"2\">clinician scores the remaining items</th></tr></table></section>",
+        t.machine_subtotal, t.machine_subtotal_max
+    );
+}
+
+fn since_last(h: &mut String, d: &ReportData) {
+    h.push_str("<section><h2>What changed since the last visit</h2>");
+    match since_last_visit(&d.sessions, &d.session) {
+        None => h.push_str("<p>First session of this subject: nothing to compare yet.</p>"),
+        Some((prev, changes)) => {
+            let between: Vec<String> = d
+                .injections
+                .iter()
+                .filter(|i| i.given_on >= prev.recorded_on && i.given_on < d.session.recorded_on)
+                .map(|i| {
+                    format!(
+                        "botulinum toxin {} ({} U) on {}",
+                        i.product,
+                        i.total_units(),
+                        i.given_on
+                    )
+                })
+                .chain(
+                    d.dbs
+                        .iter()
+                        .filter(|x| {
+                            x.programmed_on > prev.recorded_on
+                                && x.programmed_on <= d.session.recorded_on
+                        })
+                        .map(|x| format!("DBS programming on {}", x.programmed_on)),
+                )
+                .collect();
+            let _ = write!(
+                h,
+                "<p>Previous: session {} on {} ({} days earlier). In between: {}.</p><table><tr><th>figure</th><th>before</th><th>now</th><th>change</th></tr>",
+                prev.id,
+                prev.recorded_on,
+                (d.session.recorded_on - prev.recorded_on).num_days(),
+                esc(&if between.is_empty() { "no treatment recorded".to_string() } else { between.join("; ") })
+            );
+            for c in changes {
+                let delta = c.delta();
+                let class = if delta < -1e-9 {
+                    "better"
+                } else if delta > 1e-9 {
+                    "worse"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td class=\"n\">{:.1} {u}</td><td class=\"n\">{:.1} {u}</td><td class=\"n {class}\">{:+.1}</td></tr>",
+                    esc(c.figure.label()),
+                    c.previous,
+                    c.current,
+                    delta,
+                    u = esc(c.figure.unit())
+                );
+            }
+            h.push_str("</table><p class=\"meta\">Lower is better for every figure (angles as size from neutral).</p>");
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+fn cycles_table(h: &mut String, d: &ReportData, injections: &[chrono::NaiveDate]) {
+    h.push_str("<section><h2>Botulinum toxin cycles (|rotation|)</h2>");
+    let points = series(Figure::Rotation, &d.sessions, &d.diary);
+    let cycles = botulinum_cycles(&points, injections);
+    if cycles.is_empty() {
+        h.push_str("<p>No injections recorded.</p></section>\n");
+        return;
+    }
+    h.push_str("<table><tr><th>injection</th><th>baseline</th><th>best</th><th>change</th><th>days to best</th><th>wear-off (days)</th></tr>");
+    let n = |v: Option<f64>, unit: &str| v.map_or("–".into(), |v| format!("{v:.1}{unit}"));
+    for c in cycles {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            c.injection_on,
+            n(c.baseline.map(|b| b.value), "°"),
+            n(c.best.map(|b| b.value), "°"),
+            c.improvement.map_or("–".into(), |i| format!("{:+.0} %", -100.0 * i)),
+            c.days_to_best.map_or("–".into(), |d| d.to_string()),
+            n(c.wear_off_days, ""),
+        );
+    }
+    h.push_str("</table><p class=\"meta\">Baseline: last visit ≤ 28 days before the injection; wear-off: back halfway from best to baseline (interpolated between visits).</p></section>\n");
+}
+
+fn trends_table(h: &mut String, series: &[(Figure, Vec<crate::longitudinal::Point>)]) {
+    h.push_str("<section><h2>Trends across all visits</h2><table><tr><th>figure</th><th>visits</th><th>latest</th><th>slope / month</th></tr>");
+    for (f, points) in series {
+        let latest = points
+            .last()
+            .map_or("–".into(), |p| format!("{:.1} {}", p.value, f.unit()));
+        let slope = trend(points).map_or("–".into(), |t| format!("{:+.2}", t.per_month));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(f.label()),
+            points.len(),
+            esc(&latest),
+            slope
+        );
+    }
+    h.push_str("</table></section>\n");
+}
+
+fn treatments(h: &mut String, d: &ReportData) {
+    h.push_str("<section><h2>Treatments</h2><ul>");
+    if let Some(i) = d.injections.last() {
+        let doses: Vec<String> = i
+            .doses
+            .iter()
+            .map(|x| format!("{} {} {} U", x.muscle, x.side, x.units))
+            .collect();
+        let _ = write!(
+            h,
+            "<li>Last botulinum toxin: {} {} ({} injections recorded): {}</li>",
+            i.given_on,
+            esc(&i.product),
+            d.injections.len(),
+            esc(&doses.join(", "))
+        );
+    }
+    if let Some(x) = d.dbs.last() {
+        let _ = write!(
+            h,
+            "<li>DBS since {}: {} {}, contacts {}, {} {}, {} µs, {} Hz</li>",
+            x.programmed_on,
+            esc(&x.target),
+            esc(&x.side),
+            esc(&x.contacts),
+            x.amplitude,
+            esc(&x.amplitude_unit),
+            x.pulse_width_us,
+            x.frequency_hz
+        );
+    }
+    for m in d
+        .medications
+        .iter()
+        .filter(|m| m.stopped_on.is_none_or(|s| s >= d.session.recorded_on))
+    {
+        let _ = write!(
+            h,
+            "<li>{}: {} since {}</li>",
+            esc(&m.name),
+            esc(&m.dose),
+            m.started_on
+        );
+    }
+    if d.injections.is_empty() && d.dbs.is_empty() && d.medications.is_empty() {
+        h.push_str("<li>none recorded</li>");
+    }
+    h.push_str("</ul></section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc(r#"<b>"Tom" & 'Jerry'</b>"#),
+            "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
+        );
+        assert_eq!(esc("plain 5–15°"), "plain 5–15°");
+    }
+}

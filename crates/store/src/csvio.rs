@@ -1,0 +1,232 @@
+//! CSV import and export of subjects, treatments and the diary: one table per file, one row per
+//! record (per muscle dose for injections), the subject's code in every row. An import is one
+//! transaction: a bad row (reported with its line) stores nothing of the file.
+
+use crate::records::{insert_dbs, insert_diary, insert_injection, insert_medication};
+use crate::{
+    subjects, DbsSetting, DiaryEntry, Dose, Injection, Medication, Result, Store, StoreError,
+    Subject,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+
+/// A table that can go through CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Subjects,
+    Injections,
+    Dbs,
+    Medications,
+    Diary,
+}
+
+impl Table {
+    pub const ALL: [Table; 5] = [
+        Table::Subjects,
+        Table::Injections,
+        Table::Dbs,
+        Table::Medications,
+        Table::Diary,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Subjects => "subjects",
+            Table::Injections => "injections",
+            Table::Dbs => "dbs",
+            Table::Medications => "medications",
+            Table::Diary => "diary",
+        }
+    }
+}
+
+impl std::str::FromStr for Table {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Table::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown table '{s}' (expected one of: {})",
+                    Table::ALL.map(Table::name).join(", ")
+                )
+            })
+    }
+}
+
+/// One muscle dose of an injection, flat for CSV.
+#[derive(Debug, Serialize, Deserialize)]
+struct InjectionRow {
+    subject: String,
+    given_on: NaiveDate,
+    product: String,
+    guidance: Option<String>,
+    muscle: String,
+    side: String,
+    units: f64,
+    note: Option<String>,
+}
+
+fn csv_error(file: &str, line: u64, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Csv {
+        file: file.to_string(),
+        line,
+        message: e.to_string(),
+    }
+}
+
+fn write_rows<T: Serialize>(out: impl Write, rows: impl IntoIterator<Item = T>) -> Result<usize> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut n = 0;
+    for r in rows {
+        w.serialize(r)
+            .map_err(|e| StoreError::invalid("CSV", e.to_string()))?;
+        n += 1;
+    }
+    w.flush()
+        .map_err(|e| StoreError::Io("CSV output".into(), e))?;
+    Ok(n)
+}
+
+/// Write `table` (of one subject, or everyone) as CSV; returns the number of rows.
+pub fn export_csv(
+    store: &Store,
+    table: Table,
+    subject: Option<&str>,
+    out: impl Write,
+) -> Result<usize> {
+    match table {
+        Table::Subjects => {
+            let all = store.subjects()?;
+            write_rows(
+                out,
+                all.into_iter()
+                    .filter(|s| subject.is_none_or(|c| c == s.code)),
+            )
+        }
+        Table::Injections => {
+            let rows = store.injections(subject)?.into_iter().flat_map(|i| {
+                i.doses
+                    .iter()
+                    .map(|d| InjectionRow {
+                        subject: i.subject.clone(),
+                        given_on: i.given_on,
+                        product: i.product.clone(),
+                        guidance: i.guidance.clone(),
+                        muscle: d.muscle.clone(),
+                        side: d.side.clone(),
+                        units: d.units,
+                        note: i.note.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            write_rows(out, rows)
+        }
+        Table::Dbs => write_rows(out, store.dbs_settings(subject)?),
+        Table::Medications => write_rows(out, store.medications(subject)?),
+        Table::Diary => write_rows(out, store.diary(subject)?),
+    }
+}
+
+/// Rows of a CSV file with their line numbers.
+fn read_rows<T: for<'de> Deserialize<'de>>(input: impl Read, file: &str) -> Result<Vec<(u64, T)>> {
+    let mut r = csv::Reader::from_reader(input);
+    let headers = r.headers().map_err(|e| csv_error(file, 1, e))?.clone();
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            csv_error(file, line, e)
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let row: T = rec
+            .deserialize(Some(&headers))
+            .map_err(|e| csv_error(file, line, e))?;
+        out.push((line, row));
+    }
+    Ok(out)
+}
+
+/// Import `table` from CSV in one transaction; returns the number of records stored
+/// (injections, not dose rows). `file` names the input in errors.
+pub fn import_csv(store: &Store, table: Table, input: impl Read, file: &str) -> Result<usize> {
+    let at = |line: u64| move |e: StoreError| csv_error(file, line, e);
+    store.block(async {
+        let mut tx = store.pool.begin().await?;
+        let mut n = 0;
+        match table {
+            Table::Subjects => {
+                for (line, s) in read_rows::<Subject>(input, file)? {
+                    subjects::insert(&mut tx, &s).await.map_err(at(line))?;
+                    n += 1;
+                }
+            }
+            Table::Injections => {
+                // Consecutive rows of the same subject, date, product, guidance and note are
+                // the muscles of one injection.
+                let mut current: Option<(u64, Injection)> = None;
+                for (line, r) in read_rows::<InjectionRow>(input, file)? {
+                    let dose = Dose {
+                        muscle: r.muscle,
+                        side: r.side,
+                        units: r.units,
+                    };
+                    match &mut current {
+                        Some((_, i))
+                            if i.subject == r.subject
+                                && i.given_on == r.given_on
+                                && i.product == r.product
+                                && i.guidance == r.guidance
+                                && i.note == r.note =>
+                        {
+                            i.doses.push(dose)
+                        }
+                        _ => {
+                            if let Some((l, i)) = current.take() {
+                                insert_injection(&mut tx, &i).await.map_err(at(l))?;
+                                n += 1;
+                            }
+                            current = Some((
+                                line,
+                                Injection {
+                                    subject: r.subject,
+                                    given_on: r.given_on,
+                                    product: r.product,
+                                    guidance: r.guidance,
+                                    doses: vec![dose],
+                                    note: r.note,
+                                },
+                            ));
+                        }
+                    }
+                }
+                if let Some((l, i)) = current {
+                    insert_injection(&mut tx, &i).await.map_err(at(l))?;
+                    n += 1;
+                }
+            }
+            Table::Dbs => {
+                for (line, d) in read_rows::<DbsSetting>(input, file)? {
+                    insert_dbs(&mut tx, &d).await.map_err(at(line))?;
+                    n += 1;
+                }
+            }
+            Table::Medications => {
+                for (line, m) in read_rows::<Medication>(input, file)? {
+                    insert_medication(&mut tx, &m).await.map_err(at(line))?;
+                    n += 1;
+                }
+            }
+            Table::Diary => {
+                for (line, d) in read_rows::<DiaryEntry>(input, file)? {
+                    insert_diary(&mut tx, &d).await.map_err(at(line))?;
+                    n += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    })
+}

@@ -1,0 +1,446 @@
+//! The store's test suite, run on SQLite (a temporary file) and on PostgreSQL (a fresh
+//! database on the server `COLLIS_TEST_POSTGRES` names, e.g. the one `.ci/run` starts).
+//! Without that variable the PostgreSQL half is skipped with a message, unless
+//! `COLLIS_REQUIRE_POSTGRES=1`, when it fails.
+
+use chrono::NaiveDate;
+use collis_analysis::pipeline::ImuConfig;
+use collis_analysis::results::analyze_samples;
+use collis_core::results::{Results, Task};
+use collis_sim::{simulate, Profile, SimOptions};
+use collis_store::{
+    content_sha256, export_csv, import_csv, Added, Backend, DbsSetting, DiaryEntry, Dose, Figures,
+    Injection, Medication, NewSession, Store, StoreError, Subject, Table,
+};
+use sqlx::migrate::MigrateDatabase;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A store on a fresh database, dropped afterwards.
+struct TestDb {
+    store: Option<Store>,
+    _dir: Option<tempfile::TempDir>,
+    postgres_url: Option<String>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store.as_ref().unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        drop(self.store.take());
+        if let Some(url) = &self.postgres_url {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _ = rt.block_on(sqlx::Any::force_drop_database(url));
+        }
+    }
+}
+
+fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collis.db");
+    let store = Store::open(Some(path.to_str().unwrap())).unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    TestDb {
+        store: Some(store),
+        _dir: Some(dir),
+        postgres_url: None,
+    }
+}
+
+fn postgres() -> Option<TestDb> {
+    let required = std::env::var("COLLIS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let Ok(server) = std::env::var("COLLIS_TEST_POSTGRES") else {
+        assert!(
+            !required,
+            "COLLIS_REQUIRE_POSTGRES=1 but COLLIS_TEST_POSTGRES (postgres://…/ of a test server) is not set"
+        );
+        eprintln!("skipped: set COLLIS_TEST_POSTGRES=postgres://user@127.0.0.1:port to run the PostgreSQL half");
+        return None;
+    };
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "collis_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let base = server.trim_end_matches('/');
+    // Replace a database path if one is given.
+    let root = match base.rfind('/') {
+        Some(i) if i > base.find("://").unwrap() + 2 => &base[..i],
+        _ => base,
+    };
+    let url = format!("{root}/{name}");
+    sqlx::any::install_default_drivers();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(sqlx::Any::create_database(&url))
+        .unwrap_or_else(|e| panic!("PostgreSQL at {server} is not reachable: {e}"));
+    let store = Store::open(Some(&url)).unwrap();
+    assert_eq!(store.backend(), Backend::Postgres);
+    Some(TestDb {
+        store: Some(store),
+        _dir: None,
+        postgres_url: Some(url),
+    })
+}
+
+/// Each case as a test on SQLite and on PostgreSQL.
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $case() { super::$case(&super::sqlite()); })*
+        }
+        mod postgres {
+            $(#[test] fn $case() {
+                if let Some(db) = super::postgres() { super::$case(&db); }
+            })*
+        }
+    };
+}
+
+on_both!(
+    migrations_are_applied_once,
+    subjects_round_trip_and_are_checked,
+    sessions_keep_results_figures_and_events,
+    the_same_content_is_stored_once,
+    treatments_and_diary_round_trip_and_are_checked,
+    csv_round_trips_and_a_bad_row_stores_nothing,
+);
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Results of a simulated 40-s recording.
+fn results(profile: Profile, seed: u64) -> Results {
+    let opts = SimOptions {
+        duration_s: 40.0,
+        ..SimOptions::new(profile, seed)
+    };
+    let sim = simulate(&opts);
+    let cfg = ImuConfig {
+        rate_hz: opts.rate_hz,
+        trunk_rate_hz: opts.rate_hz,
+        use_mag: true,
+        mounting: opts.mounting,
+        trunk_mounting: opts.trunk_mounting,
+        neutral_s: Some(sim.truth.neutral_s),
+    };
+    analyze_samples(&sim.head, &cfg, Task::Rest, "simulation").unwrap()
+}
+
+fn migrations_are_applied_once(db: &Store) {
+    assert_eq!(db.schema_version().unwrap(), 1);
+    // Opening again finds the schema in place.
+    if db.backend() == Backend::Sqlite {
+        let url = db.url().to_string();
+        let again = Store::open(Some(&url)).unwrap();
+        assert_eq!(again.schema_version().unwrap(), 1);
+    }
+}
+
+fn subjects_round_trip_and_are_checked(db: &Store) {
+    let s = Subject {
+        code: "CD-017".into(),
+        sex: Some("female".into()),
+        birth_year: Some(1968),
+        onset_year: Some(2011),
+        affected_side: Some("right".into()),
+        note: None,
+    };
+    db.add_subject(&s).unwrap();
+    assert_eq!(db.subject("CD-017").unwrap(), s);
+    assert!(matches!(
+        db.add_subject(&s),
+        Err(StoreError::SubjectExists(c)) if c == "CD-017"
+    ));
+    assert!(db.ensure_subject("CD-002").unwrap());
+    assert!(!db.ensure_subject("CD-002").unwrap());
+    let codes: Vec<String> = db.subjects().unwrap().into_iter().map(|s| s.code).collect();
+    assert_eq!(codes, ["CD-002", "CD-017"]);
+    for bad in [
+        Subject::new("Jane Doe"),
+        Subject {
+            sex: Some("f".into()),
+            ..Subject::new("A1")
+        },
+        Subject {
+            birth_year: Some(1850),
+            ..Subject::new("A2")
+        },
+        Subject {
+            birth_year: Some(1980),
+            onset_year: Some(1970),
+            ..Subject::new("A3")
+        },
+    ] {
+        let e = db.add_subject(&bad).unwrap_err();
+        assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    }
+    assert!(matches!(
+        db.subject("nobody"),
+        Err(StoreError::NoSubject(_))
+    ));
+}
+
+fn sessions_keep_results_figures_and_events(db: &Store) {
+    db.ensure_subject("P1").unwrap();
+    let r = results(Profile::JerkyCd, 3);
+    assert!(r.measurements.jerks.count > 0);
+    let added = db
+        .add_session(&NewSession {
+            subject: "P1",
+            recorded_on: date("2026-03-02"),
+            file_name: Some("visit1.csv".into()),
+            content_sha256: "ab".repeat(32),
+            results: &r,
+        })
+        .unwrap();
+    let Added::Stored(id) = added else {
+        panic!("{added:?}")
+    };
+    let rows = db.sessions(Some("P1")).unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.id, id);
+    assert_eq!(row.recorded_on, date("2026-03-02"));
+    assert_eq!(row.task, "rest");
+    assert_eq!(row.schema_version, r.schema_version);
+    assert_eq!(row.figures, Figures::of(&r));
+    let back = db.session_results(id).unwrap();
+    assert_eq!(
+        serde_json::to_value(&back).unwrap(),
+        serde_json::to_value(&r).unwrap()
+    );
+    let events = db.session_events(Some(id)).unwrap();
+    let expected = r.measurements.jerks.count + r.measurements.spasms.count;
+    assert_eq!(events.len() as u64, expected);
+    assert_eq!(row.event_count as u64, expected);
+    assert!(events.windows(2).all(|w| w[0].time_s <= w[1].time_s));
+    assert!(events
+        .iter()
+        .any(|e| e.kind == "jerk" && e.peak_velocity_dps.is_some()));
+    assert!(matches!(
+        db.session(id + 100),
+        Err(StoreError::NoSession(_))
+    ));
+    // A session of an unknown subject is refused.
+    let e = db
+        .add_session(&NewSession {
+            subject: "nobody",
+            recorded_on: date("2026-03-02"),
+            file_name: None,
+            content_sha256: "cd".repeat(32),
+            results: &r,
+        })
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NoSubject(_)), "{e}");
+    assert_eq!(db.sessions(None).unwrap().len(), 1);
+}
+
+fn the_same_content_is_stored_once(db: &Store) {
+    db.ensure_subject("P1").unwrap();
+    let r = results(Profile::EtNoNo, 4);
+    let sha = content_sha256(&b"time_s,gyr_x\n0,0\n"[..]).unwrap();
+    // SHA-256 of that text (sha256sum).
+    assert_eq!(sha.len(), 64);
+    let new = NewSession {
+        subject: "P1",
+        recorded_on: date("2026-01-10"),
+        file_name: None,
+        content_sha256: sha.clone(),
+        results: &r,
+    };
+    let Added::Stored(id) = db.add_session(&new).unwrap() else {
+        panic!()
+    };
+    assert_eq!(db.add_session(&new).unwrap(), Added::Duplicate(id));
+    assert_eq!(db.session_by_hash(&sha).unwrap(), Some(id));
+    assert_eq!(db.sessions(None).unwrap().len(), 1);
+    assert_eq!(
+        db.session_events(None).unwrap().len() as u64,
+        r.measurements.jerks.count + r.measurements.spasms.count
+    );
+}
+
+fn injection(subject: &str, on: &str) -> Injection {
+    Injection {
+        subject: subject.into(),
+        given_on: date(on),
+        product: "incobotulinumtoxinA".into(),
+        guidance: Some("emg".into()),
+        doses: vec![
+            Dose {
+                muscle: "splenius capitis".into(),
+                side: "left".into(),
+                units: 60.0,
+            },
+            Dose {
+                muscle: "sternocleidomastoid".into(),
+                side: "right".into(),
+                units: 35.0,
+            },
+        ],
+        note: None,
+    }
+}
+
+fn treatments_and_diary_round_trip_and_are_checked(db: &Store) {
+    db.ensure_subject("P1").unwrap();
+    db.ensure_subject("P2").unwrap();
+    let late = injection("P1", "2026-05-01");
+    let early = injection("P1", "2026-02-01");
+    db.add_injection(&late).unwrap();
+    db.add_injection(&early).unwrap();
+    db.add_injection(&injection("P2", "2026-01-01")).unwrap();
+    assert_eq!(
+        db.injections(Some("P1")).unwrap(),
+        vec![early.clone(), late]
+    );
+    assert_eq!(early.total_units(), 95.0);
+    assert_eq!(db.injections(None).unwrap().len(), 3);
+    let dbs = DbsSetting {
+        subject: "P1".into(),
+        programmed_on: date("2026-03-15"),
+        target: "GPi".into(),
+        side: "both".into(),
+        contacts: "1-, C+".into(),
+        amplitude: 3.2,
+        amplitude_unit: "mA".into(),
+        pulse_width_us: 90.0,
+        frequency_hz: 130.0,
+        note: Some("first programming".into()),
+    };
+    db.add_dbs(&dbs).unwrap();
+    assert_eq!(db.dbs_settings(Some("P1")).unwrap(), vec![dbs.clone()]);
+    let med = Medication {
+        subject: "P1".into(),
+        name: "trihexyphenidyl".into(),
+        dose: "2 mg three times a day".into(),
+        started_on: date("2025-11-01"),
+        stopped_on: Some(date("2026-02-01")),
+        note: None,
+    };
+    db.add_medication(&med).unwrap();
+    assert_eq!(db.medications(None).unwrap(), vec![med.clone()]);
+    let entry = DiaryEntry {
+        subject: "P1".into(),
+        entry_on: date("2026-02-20"),
+        pain: Some(4),
+        twstrs_disability: Some(12),
+        twstrs_pain: None,
+        note: Some("better since the injection".into()),
+    };
+    db.add_diary(&entry).unwrap();
+    assert_eq!(db.diary(Some("P1")).unwrap(), vec![entry.clone()]);
+    assert!(db.diary(Some("P2")).unwrap().is_empty());
+
+    // Checked on the way in, nothing stored when wrong.
+    let bad: Vec<Box<dyn Fn() -> Result<i64, StoreError>>> = vec![
+        Box::new(|| {
+            db.add_diary(&DiaryEntry {
+                pain: Some(11),
+                ..entry.clone()
+            })
+        }),
+        Box::new(|| {
+            db.add_diary(&DiaryEntry {
+                pain: None,
+                twstrs_disability: None,
+                twstrs_pain: None,
+                note: None,
+                ..entry.clone()
+            })
+        }),
+        Box::new(|| {
+            let mut i = injection("P1", "2026-08-01");
+            i.doses[1].units = -5.0;
+            db.add_injection(&i)
+        }),
+        Box::new(|| {
+            db.add_dbs(&DbsSetting {
+                amplitude_unit: "A".into(),
+                ..dbs.clone()
+            })
+        }),
+        Box::new(|| {
+            db.add_medication(&Medication {
+                stopped_on: Some(date("2025-01-01")),
+                ..med.clone()
+            })
+        }),
+    ];
+    for f in bad {
+        let e = f().unwrap_err();
+        assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    }
+    assert!(matches!(
+        db.add_injection(&injection("P9", "2026-01-01")),
+        Err(StoreError::NoSubject(_))
+    ));
+    assert_eq!(db.injections(None).unwrap().len(), 3);
+    assert_eq!(db.diary(None).unwrap().len(), 1);
+}
+
+fn csv_round_trips_and_a_bad_row_stores_nothing(db: &Store) {
+    treatments_and_diary_round_trip_and_are_checked(db);
+    let mut files = Vec::new();
+    for t in Table::ALL {
+        let mut out = Vec::new();
+        export_csv(db, t, None, &mut out).unwrap();
+        files.push((t, out));
+    }
+    let injections = String::from_utf8(files[1].1.clone()).unwrap();
+    assert!(
+        injections.starts_with("subject,given_on,product,guidance,muscle,side,units,note\n"),
+        "{injections}"
+    );
+    assert_eq!(injections.lines().count(), 1 + 6);
+    // Into a fresh SQLite store, and out again: the same text.
+    let other = sqlite();
+    for (t, bytes) in &files {
+        import_csv(&other, *t, &bytes[..], t.name()).unwrap();
+    }
+    for (t, bytes) in &files {
+        let mut again = Vec::new();
+        export_csv(&other, *t, None, &mut again).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&again),
+            String::from_utf8_lossy(bytes),
+            "{}",
+            t.name()
+        );
+    }
+    assert_eq!(other.injections(None).unwrap().len(), 3);
+
+    // Line 3 is bad: the whole file stores nothing.
+    let diary = "subject,entry_on,pain,twstrs_disability,twstrs_pain,note\n\
+                 P1,2026-06-01,3,,,fine\n\
+                 P1,2026-06-02,12,,,too much\n";
+    let before = db.diary(None).unwrap().len();
+    let e = import_csv(db, Table::Diary, diary.as_bytes(), "diary.csv").unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("diary.csv, line 3") && msg.contains("pain"),
+        "{msg}"
+    );
+    assert_eq!(db.diary(None).unwrap().len(), before);
+    let e = import_csv(
+        db,
+        Table::Diary,
+        "subject,entry_on\nP1,June\n".as_bytes(),
+        "d.csv",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("d.csv, line 2"), "{e}");
+}
