@@ -22,6 +22,24 @@ const ROWS: usize = 4096;
 /// Allowed disagreement between `--rate` and the time column.
 const RATE_TOLERANCE: f64 = 0.01;
 
+/// Relative closeness to a whole number of hertz below which a rate from the time column is
+/// taken as that whole number: decimal timestamps parsed into binary floats leave errors of
+/// ≈ 1e-16 (`2000.0000000000002` Hz), far below any time column's resolution (1 µs over a
+/// 4096-row block at 2 kHz is ≈ 5e-7).
+const WHOLE_HZ_TOLERANCE: f64 = 1e-9;
+
+/// The sampling rate of `intervals` sample intervals spanning `span_s` seconds, snapped to a
+/// whole number of hertz when it is one within floating-point error.
+fn rate_from_span(intervals: usize, span_s: f64) -> f64 {
+    let rate = intervals as f64 / span_s;
+    let whole = rate.round();
+    if whole > 0.0 && (rate - whole).abs() <= WHOLE_HZ_TOLERANCE * whole {
+        whole
+    } else {
+        rate
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Delim {
     Byte(u8),
@@ -224,7 +242,7 @@ impl TextReader {
         reader.fill(&mut block, &mut times, ROWS)?;
         let from_time = match (times.first(), times.last()) {
             (Some(a), Some(b)) if times.len() >= 2 && b > a => {
-                Some((times.len() - 1) as f64 / (b - a))
+                Some(rate_from_span(times.len() - 1, b - a))
             }
             _ if time.is_some() && times.len() >= 2 => {
                 return Err(ImportError::new(path, "the time column does not increase")
@@ -455,5 +473,22 @@ impl TextReader {
             ));
             self.gaps = 0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_from_span;
+
+    #[test]
+    fn rate_from_decimal_timestamps_is_the_whole_rate() {
+        // 4096 rows at 2 kHz written with 6 decimals, parsed back: the span is not exact.
+        let last: f64 = "2.047500".parse().unwrap();
+        let first: f64 = "0.000000".parse().unwrap();
+        assert_eq!(rate_from_span(4095, last - first), 2000.0);
+        // A rate that is not whole stays as measured.
+        let r = rate_from_span(4095, 2.0);
+        assert!((r - 2047.5).abs() < 1e-12);
+        assert!((rate_from_span(3, 3.0 / 1925.93) - 1925.93).abs() < 1e-9);
     }
 }
