@@ -9,13 +9,16 @@
 //! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
 //! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
 //! - [`emg`]: surface EMG of neck muscles (two streaming passes: calibration, analysis);
+//! - [`live`]: a live head-sensor session (neutral hold, then angles), with [`feedback`] cues;
 //! - [`analyzer`]: one streaming pass feeding every analysis; [`results`] assembles the schema.
 
 pub mod analyzer;
 pub mod emg;
+pub mod feedback;
 pub mod head_angles;
 pub mod hold;
 pub mod jerks;
+pub mod live;
 pub mod motion;
 pub mod orientation;
 pub mod pattern;

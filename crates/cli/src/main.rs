@@ -61,6 +61,8 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Import or export subjects, treatments and the diary as CSV.
     Table(commands::table::TableArgs),
+    /// Serve the local web app: record, upload and analyse, live biofeedback (loopback by default).
+    Serve(commands::serve::ServeArgs),
     /// Time the analysis of hours of 100 Hz 9-axis data, or with --emg of 8-channel 2 kHz EMG
     /// (release build), and its peak memory.
     Speed(commands::speed::SpeedArgs),
@@ -78,6 +80,7 @@ fn main() {
         Command::Simulate(a) => commands::simulate::run(&a),
         Command::Validate(a) => commands::validate::run(&a),
         Command::Speed(a) => commands::speed::run(&a),
+        Command::Serve(a) => commands::serve::run(&a),
         Command::Subject(a) => commands::subject::run(&a),
         Command::Record(a) => commands::record::run(&a),
         Command::Treatment(a) => commands::treatment::run(&a),

@@ -78,6 +78,15 @@ impl ImuCsvWriter {
         self.csv.check(r)
     }
 
+    /// Flushes and syncs what was written so far (a live session, once a second): a crash
+    /// after this keeps every row before it.
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        let r = self.csv.out.flush();
+        self.csv.check(r)?;
+        let r = self.csv.out.get_ref().sync_data();
+        self.csv.check(r)
+    }
+
     /// Flushes and syncs the file.
     pub fn finish(self) -> Result<(), WriteError> {
         self.csv.finish()

@@ -11,6 +11,7 @@ pub mod orient;
 pub mod pose;
 pub mod record;
 pub mod report;
+pub mod serve;
 pub mod simulate;
 pub mod speed;
 pub mod speed_emg;

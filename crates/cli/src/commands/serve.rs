@@ -1,0 +1,99 @@
+//! `collis serve [--addr HOST:PORT] [--token T]`: the local web app (record, upload and
+//! analyse, live biofeedback). Loopback by default; another address needs a token. Uploads
+//! and live sessions are analysed by the same code as `collis analyze`.
+
+use crate::args::AngleArgs;
+use crate::commands::db::DbArgs;
+use crate::video::VideoArgs;
+use anyhow::{Context, Result};
+use clap::Args;
+use collis_core::results::Results;
+use collis_server::{ServerConfig, UploadOptions};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback needs --token.
+    #[arg(long, default_value = collis_server::DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+    /// Access token, checked on every request (also from $COLLIS_TOKEN).
+    #[arg(long, env = "COLLIS_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Where live sessions' raw samples are saved (default: collis/live under the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub recordings: Option<PathBuf>,
+    /// Largest upload accepted, MiB.
+    #[arg(long, default_value_t = collis_server::DEFAULT_MAX_UPLOAD_BYTES / (1024 * 1024))]
+    pub max_upload_mib: u64,
+    /// Live streams served at once.
+    #[arg(long, default_value_t = collis_server::DEFAULT_MAX_LIVE_STREAMS)]
+    pub max_live_streams: usize,
+    /// Directory of the face models for uploaded videos and the webcam.
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Print the OpenAPI document of the REST API and exit.
+    #[arg(long)]
+    pub openapi: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Analyse any recording the way `collis analyze FILE` does: face video, surface EMG or a
+/// head-sensor file (with the given mounting and neutral segment).
+pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Result<Results> {
+    if crate::video::is_video(path) {
+        let video = VideoArgs {
+            models: models.map(Path::to_path_buf),
+            ..Default::default()
+        };
+        return crate::video::analyze(path, &video, o.neutral_s, o.task, &[]);
+    }
+    if crate::emg::is_emg(path) {
+        return crate::emg::analyze_only(path, &Default::default(), None, o.task);
+    }
+    let mut angles = AngleArgs {
+        neutral: o.neutral_s,
+        no_mag: o.no_mag,
+        ..Default::default()
+    };
+    if let Some(m) = &o.mounting {
+        angles.axes = m.parse().map_err(|e| anyhow::anyhow!("axes '{m}': {e}"))?;
+    }
+    crate::run::analyze(path, &angles, o.task)
+}
+
+pub fn run(a: &ServeArgs) -> Result<()> {
+    if a.openapi {
+        println!("{}", collis_server::openapi::json());
+        return Ok(());
+    }
+    let recordings_dir = match &a.recordings {
+        Some(d) => d.clone(),
+        None => collis_store::default_path()?
+            .parent()
+            .map(|d| d.join("live"))
+            .context("no user data directory: give --recordings DIR")?,
+    };
+    let models = a.models.clone();
+    let cfg = ServerConfig {
+        addr: a.addr,
+        token: a.token.clone().filter(|t| !t.is_empty()),
+        db: a.db.db.clone(),
+        recordings_dir,
+        max_upload_bytes: a.max_upload_mib.saturating_mul(1024 * 1024),
+        max_live_streams: a.max_live_streams,
+        analyze: Arc::new(move |path: &Path, o: &UploadOptions| {
+            analyze_file(path, o, models.as_deref()).map_err(|e| format!("{e:#}"))
+        }),
+    };
+    let token = cfg.token.is_some();
+    collis_server::run(cfg, |addr| {
+        println!(
+            "Collis is serving on http://{addr}/{} (Ctrl-C to stop). Measurements and decision support, not a diagnosis.",
+            if token { "?token=…" } else { "" }
+        );
+    })?;
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Collis web app: a local HTTP/WebSocket server around the same analyses as the command line.
+//!
+//! `sources → samples → orientation → head angles → analyses → results` stays where it is
+//! (collis-analysis); this crate is the thin web layer over it:
+//! - [`auth`]: loopback by default, a token for anything else, checked on every request;
+//! - [`api`]: the JSON REST API behind every page (subjects, sessions, trends, reports,
+//!   upload-and-analyse), described by the OpenAPI document [`openapi`] generates from the code;
+//! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
+//!   ([`collis_analysis::live`]), with cues back and exercises stored as sessions;
+//! - [`stream`]: sequence accounting for live streams (loss, reordering, duplicates);
+//! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary.
+//!
+//! Results are labelled as measurements and decision support, never as a diagnosis.
+
+pub mod api;
+pub mod auth;
+pub mod live;
+pub mod openapi;
+pub mod pages;
+pub mod stream;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use collis_core::results::{Results, Task};
+use collis_store::Store;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+/// The default address: loopback only.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8750";
+/// Largest upload accepted by default (a 2-hour 100 Hz 9-axis CSV is ≈ 250 MB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+/// Live streams served at once by default; more are refused (503) rather than slowing all.
+pub const DEFAULT_MAX_LIVE_STREAMS: usize = 64;
+
+/// Analyses a file the way `collis analyze` does (the binary supplies its own wiring, so
+/// the server and the command line give the same results for the same file).
+pub type AnalyzeFile = Arc<dyn Fn(&Path, &UploadOptions) -> Result<Results, String> + Send + Sync>;
+
+/// What the uploader says about a recording.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UploadOptions {
+    pub task: Task,
+    /// Seconds `[start, end]` where the head was held in neutral.
+    pub neutral_s: Option<[f64; 2]>,
+    /// Sensor mounting (`--axes`), e.g. `x=back,y=up,z=left`.
+    pub mounting: Option<String>,
+    /// Leave the magnetometer out (6D).
+    pub no_mag: bool,
+}
+
+/// Everything the server needs.
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    pub token: Option<String>,
+    /// The record database (`None`: the default SQLite file).
+    pub db: Option<String>,
+    /// Where live sessions' raw samples are saved.
+    pub recordings_dir: PathBuf,
+    pub max_upload_bytes: u64,
+    pub max_live_streams: usize,
+    pub analyze: AnalyzeFile,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Policy(String),
+    #[error("the record database: {0}")]
+    Store(#[from] collis_store::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Mutex<Store>>,
+    pub cfg: Arc<ServerConfig>,
+    pub live_slots: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// Run `f` on the store on a blocking thread (the store's API is synchronous).
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> collis_store::Result<T> + Send + 'static,
+    ) -> Result<T, api::ApiError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let s = store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&s)
+        })
+        .await
+        .map_err(|e| api::ApiError::internal(format!("the database task failed: {e}")))?
+        .map_err(api::ApiError::from)
+    }
+}
+
+/// The application: pages, API and live streams, behind the token check.
+pub fn app(state: AppState) -> Router {
+    let token = Arc::new(state.cfg.token.clone());
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(live::routes())
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            token,
+            auth::require_token,
+        ))
+        .with_state(state)
+}
+
+/// Check the bind policy, open the record and bind the address; the caller runs the returned
+/// server (e.g. `axum::serve(listener, router)`).
+pub async fn bind(cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router), ServeError> {
+    auth::check_bind(&cfg.addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
+    let db = cfg.db.clone();
+    let store = tokio::task::spawn_blocking(move || Store::open(db.as_deref()))
+        .await
+        .map_err(|e| ServeError::Policy(format!("opening the record failed: {e}")))??;
+    std::fs::create_dir_all(&cfg.recordings_dir)?;
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|e| ServeError::Bind(cfg.addr, e))?;
+    let state = AppState {
+        store: Arc::new(Mutex::new(store)),
+        live_slots: Arc::new(Semaphore::new(cfg.max_live_streams)),
+        cfg: Arc::new(cfg),
+    };
+    Ok((listener, app(state)))
+}
+
+/// Serve until Ctrl-C (the command line's `collis serve`). `ready` is told the bound address.
+pub fn run(cfg: ServerConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let (listener, router) = bind(cfg).await?;
+        ready(listener.local_addr()?);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}

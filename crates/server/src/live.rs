@@ -1,0 +1,653 @@
+//! Live head-sensor streams: `GET /api/live/imu` upgrades to a WebSocket; the client sends
+//! samples, the server runs them through [`collis_analysis::live`] (orientation, head angles
+//! against a neutral hold, feedback cue) and sends the angles and cue back for every sample,
+//! the running figures once a second, and at the end the exercise's score.
+//!
+//! Messages from the client (JSON text): a sample
+//! `{"seq": 17, "t": 0.17, "gyr": [x, y, z], "acc": [x, y, z], "mag": [x, y, z]}` (rad/s, m/s²,
+//! any consistent magnetometer unit; `mag` optional), an array of samples, or a control
+//! message: `{"type": "feedback", ...settings}` or `{"type": "stop"}`.
+//! Messages to the client: `calibrating`, `angles` (one per delivered sample), `figures`,
+//! `warning`, and finally `done` with the score, the stored session and the stream's
+//! accounting (received, delivered, reordered, late, duplicate, lost, invalid) and the
+//! server-side latency from a message's arrival to its cue being sent (p50/p99).
+//!
+//! The samples are written to a Collis IMU CSV as they arrive (flushed every second), so a
+//! session cut off by a crash keeps what was received; at the end that file is analysed the
+//! way `collis analyze FILE --neutral A:B` would (the neutral hold is the reference) and stored
+//! as a session of the subject. The saved file can be reopened like any imported recording.
+
+use crate::api::ApiError;
+use crate::stream::{Accounting, Reorder};
+use crate::{AppState, UploadOptions};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use collis_analysis::feedback::FeedbackSettings;
+use collis_analysis::live::{LiveConfig, LiveHead, LiveOutput};
+use collis_core::results::Task;
+use collis_core::{ImuSample, Mounting};
+use collis_dsp::Histogram;
+use collis_io::ImuCsvWriter;
+use collis_store::{content_sha256, NewSession};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The largest WebSocket message accepted (a batch of a few thousand samples).
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+/// Samples per second a stream may send, at most: 10× a 100 Hz sensor. More is a flood; the
+/// stream is closed with an error.
+pub const MAX_SAMPLES_PER_S: f64 = 1000.0;
+/// The TWSTRS hold item observes up to 60 s (Consky & Lang 1994; clinical.md).
+pub const HOLD_NEUTRAL_S: f64 = collis_analysis::hold::HOLD_ITEM_S;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/live/imu", get(imu))
+}
+
+/// Options of a live stream (query string of the WebSocket URL).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LiveQuery {
+    /// Sampling rate of the stream, Hz.
+    pub rate: f64,
+    /// Store the session for this subject (added when new).
+    pub subject: Option<String>,
+    /// hold-neutral, rom, relaxation or free (default free: no end, no score).
+    pub exercise: Option<String>,
+    /// Seconds the exercise runs after the neutral hold (hold-neutral: 60).
+    pub seconds: Option<f64>,
+    /// Seconds of neutral hold at the start (default 3).
+    pub calibration: Option<f64>,
+    /// Sensor mounting, e.g. `x=back,y=up,z=left` (default `x=forward,y=left,z=up`).
+    pub axes: Option<String>,
+    /// Ignore the magnetometer (6D).
+    pub no_mag: Option<bool>,
+    /// Target zone half-width, degrees (default 10, the TWSTRS tolerance).
+    pub zone: Option<f64>,
+    /// Target posture `ROTATION,TILT,FLEXION` in degrees (default neutral).
+    pub target: Option<String>,
+    /// No tone while in the zone (default true).
+    pub quiet: Option<bool>,
+}
+
+/// An exercise: what the patient does after the neutral hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exercise {
+    /// Hold the head within the zone for up to 60 s: the TWSTRS time-in-neutral item.
+    HoldNeutral,
+    /// Turn, tilt and flex to each side as far as possible: range of motion.
+    Rom,
+    /// Relax with the tremor shown.
+    Relaxation,
+    /// Feedback with no set end.
+    Free,
+}
+
+impl Exercise {
+    fn parse(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "hold-neutral" => Exercise::HoldNeutral,
+            "rom" => Exercise::Rom,
+            "relaxation" => Exercise::Relaxation,
+            "free" => Exercise::Free,
+            _ => {
+                return Err(format!(
+                    "unknown exercise '{s}': hold-neutral, rom, relaxation or free"
+                ))
+            }
+        })
+    }
+    fn task(self) -> Task {
+        match self {
+            Exercise::HoldNeutral => Task::HoldNeutral,
+            Exercise::Rom => Task::Rom,
+            Exercise::Relaxation | Exercise::Free => Task::Exercise,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Exercise::HoldNeutral => "hold-neutral",
+            Exercise::Rom => "rom",
+            Exercise::Relaxation => "relaxation",
+            Exercise::Free => "free",
+        }
+    }
+}
+
+/// A checked live request.
+#[derive(Debug, Clone)]
+pub struct LivePlan {
+    pub cfg: LiveConfig,
+    pub exercise: Exercise,
+    /// Seconds after the neutral hold; `None` = until the client stops.
+    pub seconds: Option<f64>,
+    pub subject: Option<String>,
+    pub mounting: Option<String>,
+}
+
+fn finite_positive(name: &str, v: f64, max: f64) -> Result<f64, String> {
+    if v.is_finite() && v > 0.0 && v <= max {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{name} = {v}: expected a number above 0 and at most {max}"
+        ))
+    }
+}
+
+impl LivePlan {
+    pub fn from_query(q: &LiveQuery) -> Result<Self, String> {
+        let rate = finite_positive("rate", q.rate, 10_000.0)?;
+        let exercise = q
+            .exercise
+            .as_deref()
+            .map(Exercise::parse)
+            .transpose()?
+            .unwrap_or(Exercise::Free);
+        let mut cfg = LiveConfig::new(rate);
+        cfg.task = exercise.task();
+        cfg.use_mag = !q.no_mag.unwrap_or(false);
+        if let Some(c) = q.calibration {
+            cfg.calibration_s = finite_positive("calibration", c, 60.0)?;
+        }
+        if let Some(a) = &q.axes {
+            cfg.mounting = a
+                .parse::<Mounting>()
+                .map_err(|e| format!("axes '{a}': {e}"))?;
+        }
+        let mut fb = FeedbackSettings::default();
+        if let Some(z) = q.zone {
+            fb.zone_deg = finite_positive("zone", z, 90.0)?;
+        }
+        if let Some(t) = &q.target {
+            let v: Vec<f64> = t
+                .split(',')
+                .map(|x| x.trim().parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| format!("target '{t}': expected ROTATION,TILT,FLEXION in degrees"))?;
+            match v.as_slice() {
+                [r, ti, f] if v.iter().all(|x| x.is_finite() && x.abs() <= 90.0) => {
+                    fb.target_deg = [*r, *ti, *f]
+                }
+                _ => return Err(format!("target '{t}': expected three angles within ±90°")),
+            }
+        }
+        if let Some(quiet) = q.quiet {
+            fb.quiet_when_good = quiet;
+        }
+        cfg.feedback = fb;
+        let seconds = match (q.seconds, exercise) {
+            (Some(s), _) => Some(finite_positive("seconds", s, 4.0 * 3600.0)?),
+            (None, Exercise::HoldNeutral) => Some(HOLD_NEUTRAL_S),
+            (None, _) => None,
+        };
+        if let Some(code) = &q.subject {
+            if code.trim().is_empty() {
+                return Err("subject: empty code".into());
+            }
+        }
+        Ok(LivePlan {
+            cfg,
+            exercise,
+            seconds,
+            subject: q.subject.clone(),
+            mounting: q.axes.clone(),
+        })
+    }
+}
+
+/// `GET /api/live/imu?rate=HZ&…`: a live head-sensor stream (WebSocket).
+#[utoipa::path(get, path = "/api/live/imu", params(LiveQuery),
+    responses((status = 101, description = "WebSocket: samples in, angles and cues out (see the module documentation)"),
+              (status = 400, body = crate::api::ErrorBody), (status = 503, body = crate::api::ErrorBody)))]
+pub async fn imu(
+    State(st): State<AppState>,
+    Query(q): Query<LiveQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let plan = LivePlan::from_query(&q).map_err(ApiError::bad_request)?;
+    let permit = st.live_slots.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "too many live streams at once (limit {}): try again later",
+                st.cfg.max_live_streams
+            ),
+        )
+    })?;
+    Ok(ws
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| async move {
+            run_stream(socket, st, plan).await;
+            drop(permit);
+        }))
+}
+
+/// One incoming sample.
+#[derive(Debug, Deserialize)]
+struct WireSample {
+    seq: u64,
+    t: f64,
+    gyr: [f64; 3],
+    acc: [f64; 3],
+    mag: Option<[f64; 3]>,
+}
+
+impl WireSample {
+    fn sample(&self) -> Option<ImuSample> {
+        let ok = self.t.is_finite()
+            && self.gyr.iter().chain(&self.acc).all(|v| v.is_finite())
+            && self.mag.is_none_or(|m| m.iter().all(|v| v.is_finite()));
+        ok.then_some(ImuSample {
+            time_s: self.t,
+            gyr_rad_s: self.gyr,
+            acc_m_s2: self.acc,
+            mag: self.mag,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Incoming {
+    Control(Control),
+    One(WireSample),
+    Many(Vec<WireSample>),
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Control {
+    Stop,
+    Feedback(FeedbackSettings),
+}
+
+/// Where a live session is written while it runs.
+struct Recorder {
+    path: PathBuf,
+    writer: Option<ImuCsvWriter>,
+    dir: PathBuf,
+    stem: String,
+    last_flush: Instant,
+}
+
+impl Recorder {
+    fn write(&mut self, s: &ImuSample) -> Result<(), String> {
+        if self.writer.is_none() {
+            let has_mag = s.mag.is_some();
+            self.path = self.dir.join(format!("{}.csv", self.stem));
+            self.writer = Some(
+                ImuCsvWriter::new(&self.path, has_mag)
+                    .map_err(|e| format!("{}: {e}", self.path.display()))?,
+            );
+        }
+        let w = self.writer.as_mut().expect("created above");
+        // Rows without a magnetometer value get empty fields when the file has the columns.
+        w.write(s)
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        if self.last_flush.elapsed() > Duration::from_secs(1) {
+            w.flush()
+                .map_err(|e| format!("{}: {e}", self.path.display()))?;
+            self.last_flush = Instant::now();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<Option<PathBuf>, String> {
+        match self.writer.take() {
+            Some(w) => {
+                w.finish()
+                    .map_err(|e| format!("{}: {e}", self.path.display()))?;
+                Ok(Some(self.path.clone()))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// The state of one stream.
+struct Stream {
+    live: LiveHead,
+    plan: LivePlan,
+    reorder: Reorder<ImuSample>,
+    recorder: Recorder,
+    last_t: Option<f64>,
+    invalid: u64,
+    out_of_time: u64,
+    end_s: Option<f64>,
+    done: bool,
+    latency_ms: Histogram,
+    window_start: Instant,
+    window_samples: f64,
+}
+
+impl Stream {
+    /// Put one decoded sample through the pipeline; its output goes into `frames`.
+    fn deliver(&mut self, s: ImuSample, frames: &mut Vec<Value>) -> Result<(), String> {
+        if self.done {
+            return Ok(());
+        }
+        if self.last_t.is_some_and(|t| s.time_s <= t) {
+            self.out_of_time += 1;
+            return Ok(());
+        }
+        self.last_t = Some(s.time_s);
+        self.recorder.write(&s)?;
+        match self.live.push(&s) {
+            LiveOutput::Calibrating {
+                time_s,
+                remaining_s,
+            } => frames.push(json!({
+                "t": time_s, "calibrating": true, "remaining_s": remaining_s
+            })),
+            LiveOutput::Angles { sample, cue } => {
+                let [r, t, f] = sample.angles_deg;
+                frames.push(json!({
+                    "t": sample.time_s, "rotation_deg": r, "tilt_deg": t, "flexion_deg": f, "cue": cue
+                }));
+                let start = self.live.start_s().unwrap_or(sample.time_s);
+                let end = *self.end_s.get_or_insert_with(|| {
+                    self.plan
+                        .seconds
+                        .map_or(f64::INFINITY, |d| start + self.plan.cfg.calibration_s + d)
+                });
+                if sample.time_s >= end {
+                    self.done = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn accounting(&self) -> Value {
+        let a: Accounting = self.reorder.accounting();
+        json!({
+            "received": a.received, "delivered": a.delivered, "reordered": a.reordered,
+            "late": a.late, "duplicate": a.duplicate, "lost": a.lost,
+            "invalid": self.invalid, "out_of_time": self.out_of_time,
+        })
+    }
+
+    fn figures(&self) -> Value {
+        let m = self.live.snapshot().measurements;
+        json!({
+            "type": "figures",
+            "tremor": {
+                "present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg,
+                "frequency_hz": m.tremor.frequency_hz, "axis": m.tremor.axis,
+            },
+            "hold": m.neutral_hold,
+            "accounting": self.accounting(),
+        })
+    }
+
+    /// Counts samples against the flood limit; false when the stream sends too fast.
+    fn within_rate(&mut self, n: usize) -> bool {
+        let elapsed = self.window_start.elapsed().as_secs_f64();
+        if elapsed > 1.0 {
+            self.window_start = Instant::now();
+            self.window_samples = 0.0;
+        }
+        self.window_samples += n as f64;
+        // A burst of up to two seconds' worth is fine (a client catching up after a stall).
+        self.window_samples <= 2.0 * MAX_SAMPLES_PER_S.max(self.plan.cfg.rate_hz * 10.0)
+    }
+}
+
+async fn send(socket: &mut WebSocket, v: &Value) -> bool {
+    socket
+        .send(Message::Text(v.to_string().into()))
+        .await
+        .is_ok()
+}
+
+async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
+    let stem = format!(
+        "{}-{}-{}",
+        plan.subject
+            .as_deref()
+            .unwrap_or("anonymous")
+            .replace(['/', '\\', '.'], "_"),
+        plan.exercise.name(),
+        chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
+    );
+    let mut s = Stream {
+        live: LiveHead::new(plan.cfg.clone()),
+        reorder: Reorder::default(),
+        recorder: Recorder {
+            path: PathBuf::new(),
+            writer: None,
+            dir: st.cfg.recordings_dir.clone(),
+            stem,
+            last_flush: Instant::now(),
+        },
+        plan,
+        last_t: None,
+        invalid: 0,
+        out_of_time: 0,
+        end_s: None,
+        done: false,
+        latency_ms: Histogram::new(0.0, 1000.0, 0.001),
+        window_start: Instant::now(),
+        window_samples: 0.0,
+    };
+    let hello = json!({
+        "type": "ready", "exercise": s.plan.exercise, "seconds": s.plan.seconds,
+        "calibration_s": s.plan.cfg.calibration_s, "feedback": s.plan.cfg.feedback,
+        "notice": collis_core::results::NOTICE,
+    });
+    if !send(&mut socket, &hello).await {
+        return;
+    }
+    let mut last_figures = Instant::now();
+    let mut error: Option<String> = None;
+    let mut frames = Vec::new();
+    while let Some(msg) = socket.recv().await {
+        let arrived = Instant::now();
+        let text = match msg {
+            Ok(Message::Text(t)) => t,
+            Ok(Message::Close(_)) | Err(_) => break,
+            Ok(Message::Binary(_)) => {
+                error = Some("binary messages are not samples: send JSON text".into());
+                break;
+            }
+            Ok(_) => continue,
+        };
+        let incoming: Incoming = match serde_json::from_str(&text) {
+            Ok(i) => i,
+            Err(e) => {
+                s.invalid += 1;
+                let w = json!({"type": "warning", "message": format!("message ignored, not a sample or control: {e}")});
+                if !send(&mut socket, &w).await {
+                    break;
+                }
+                continue;
+            }
+        };
+        let wires = match incoming {
+            Incoming::Control(Control::Stop) => break,
+            Incoming::Control(Control::Feedback(fb)) => {
+                s.live.set_feedback(fb);
+                continue;
+            }
+            Incoming::One(w) => vec![w],
+            Incoming::Many(v) => v,
+        };
+        if !s.within_rate(wires.len()) {
+            error = Some(format!(
+                "more than {MAX_SAMPLES_PER_S} samples per second: stream closed as a flood"
+            ));
+            break;
+        }
+        frames.clear();
+        let mut failed = None;
+        for w in &wires {
+            let Some(sample) = w.sample() else {
+                s.invalid += 1;
+                continue;
+            };
+            let mut ready = Vec::new();
+            s.reorder.push(w.seq, sample, |x| ready.push(x));
+            for x in ready {
+                if let Err(e) = s.deliver(x, &mut frames) {
+                    failed = Some(e);
+                }
+            }
+        }
+        if let Some(e) = failed {
+            error = Some(e);
+            break;
+        }
+        if !frames.is_empty() {
+            let v = json!({"type": "angles", "frames": frames});
+            if !send(&mut socket, &v).await {
+                break;
+            }
+            s.latency_ms.push(arrived.elapsed().as_secs_f64() * 1e3);
+        }
+        if last_figures.elapsed() >= Duration::from_secs(1) {
+            last_figures = Instant::now();
+            let f = s.figures();
+            if !send(&mut socket, &f).await {
+                break;
+            }
+        }
+        if s.done {
+            break;
+        }
+    }
+    // What is still held for reordering is delivered; the recording is closed and analysed.
+    let mut tail = Vec::new();
+    s.reorder.finish(|x| tail.push(x));
+    frames.clear();
+    for x in tail {
+        if let Err(e) = s.deliver(x, &mut frames) {
+            error.get_or_insert(e);
+        }
+    }
+    let done = finish(&st, &mut s, error).await;
+    let _ = send(&mut socket, &done).await;
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Close the recording, analyse it like an imported file and store it as a session.
+async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
+    let latency = json!({
+        "messages": s.latency_ms.count(),
+        "p50_ms": s.latency_ms.quantile(0.5),
+        "p99_ms": s.latency_ms.quantile(0.99),
+    });
+    let mut done = json!({
+        "type": "done",
+        "exercise": s.plan.exercise,
+        "completed": s.done,
+        "error": error,
+        "accounting": s.accounting(),
+        "latency": latency,
+        "notice": collis_core::results::NOTICE,
+    });
+    let file = match s.recorder.finish() {
+        Ok(f) => f,
+        Err(e) => {
+            done["error"] = json!(e);
+            return done;
+        }
+    };
+    let (Some(file), Some(start)) = (file, s.live.start_s()) else {
+        return done;
+    };
+    done["file"] = json!(file.display().to_string());
+    let last = s.last_t.unwrap_or(start);
+    let neutral = s.plan.cfg.neutral_s(start);
+    if last <= neutral[1] {
+        done["warning"] = json!("the stream ended during the neutral hold: nothing measured");
+        return done;
+    }
+    let opts = UploadOptions {
+        task: s.plan.cfg.task,
+        neutral_s: Some(neutral),
+        mounting: s.plan.mounting.clone(),
+        no_mag: !s.plan.cfg.use_mag,
+    };
+    let analyze = st.cfg.analyze.clone();
+    let store = st.store.clone();
+    let subject = s.plan.subject.clone();
+    let exercise = s.plan.exercise;
+    let outcome = tokio::task::spawn_blocking(move || -> Result<Value, String> {
+        let results = analyze(&file, &opts)?;
+        let m = &results.measurements;
+        let mut score = json!({
+            "neutral_hold": m.neutral_hold,
+            "twstrs_hold_item": m.twstrs.hold_within_10deg,
+            "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
+        });
+        if let Some(code) = subject {
+            let sha = std::fs::File::open(&file)
+                .and_then(|f| content_sha256(std::io::BufReader::new(f)))
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let s = store.lock().unwrap_or_else(|p| p.into_inner());
+            s.ensure_subject(&code).map_err(|e| e.to_string())?;
+            let added = s
+                .add_session(&NewSession {
+                    subject: &code,
+                    recorded_on: chrono::Local::now().date_naive(),
+                    file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    content_sha256: sha,
+                    results: &results,
+                })
+                .map_err(|e| e.to_string())?;
+            let id = match added {
+                collis_store::Added::Stored(id) | collis_store::Added::Duplicate(id) => id,
+            };
+            score["session_id"] = json!(id);
+        }
+        score["exercise"] = json!(exercise);
+        Ok(score)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(score)) => {
+            done["session_id"] = score["session_id"].clone();
+            done["score"] = score;
+        }
+        Ok(Err(e)) => done["error"] = json!(format!("analysing the session: {e}")),
+        Err(e) => done["error"] = json!(format!("analysing the session failed: {e}")),
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> LiveQuery {
+        serde_json::from_value(serde_json::from_str::<Value>(s).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn plans_check_their_options() {
+        let p = LivePlan::from_query(&q(r#"{"rate": 100, "exercise": "hold-neutral"}"#)).unwrap();
+        assert_eq!(p.seconds, Some(60.0));
+        assert_eq!(p.cfg.task, Task::HoldNeutral);
+        let p = LivePlan::from_query(&q(
+            r#"{"rate": 50, "target": "20,0,-5", "zone": 5, "quiet": false}"#,
+        ))
+        .unwrap();
+        assert_eq!(p.cfg.feedback.target_deg, [20.0, 0.0, -5.0]);
+        assert!(!p.cfg.feedback.quiet_when_good && p.seconds.is_none());
+        for bad in [
+            r#"{"rate": 0}"#,
+            r#"{"rate": 100, "exercise": "juggle"}"#,
+            r#"{"rate": 100, "target": "1,2"}"#,
+            r#"{"rate": 100, "axes": "x=up"}"#,
+            r#"{"rate": 100, "seconds": -1}"#,
+        ] {
+            assert!(LivePlan::from_query(&q(bad)).is_err(), "{bad}");
+        }
+    }
+}

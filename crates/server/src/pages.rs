@@ -1,0 +1,43 @@
+//! The browser pages, compiled into the binary (no files to install, no scripts from
+//! elsewhere): the record and upload page, and the live biofeedback page. They talk only to
+//! the REST API and the live WebSocket of this server.
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+
+use crate::AppState;
+
+const INDEX: &str = include_str!("../static/index.html");
+const LIVE: &str = include_str!("../static/live.html");
+const STYLE: &str = include_str!("../static/style.css");
+const COMMON_JS: &str = include_str!("../static/common.js");
+const INDEX_JS: &str = include_str!("../static/index.js");
+const LIVE_JS: &str = include_str!("../static/live.js");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Html(INDEX) }))
+        .route("/live", get(|| async { Html(LIVE) }))
+        .route(
+            "/static/style.css",
+            get(|| async { asset("text/css", STYLE) }),
+        )
+        .route(
+            "/static/common.js",
+            get(|| async { asset("text/javascript", COMMON_JS) }),
+        )
+        .route(
+            "/static/index.js",
+            get(|| async { asset("text/javascript", INDEX_JS) }),
+        )
+        .route(
+            "/static/live.js",
+            get(|| async { asset("text/javascript", LIVE_JS) }),
+        )
+}
+
+fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, mime)], body)
+}

@@ -1,0 +1,147 @@
+//! Sequence handling for live sample streams (WebSocket and UDP): samples arrive with a
+//! sequence number and may be lost, duplicated or reordered on the way. A small reorder
+//! window puts them back in order; every sample is accounted for as delivered (in order or
+//! after reordering), late (arrived after its place was given up), duplicate, or lost (never
+//! arrived). Pure: no clock, no I/O.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Samples held back waiting for a missing one before it is given up as lost.
+pub const REORDER_WINDOW: usize = 16;
+
+/// What became of a stream's samples so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Accounting {
+    /// Samples that arrived (including late and duplicate ones).
+    pub received: u64,
+    /// Delivered to the pipeline in sequence order.
+    pub delivered: u64,
+    /// Arrived ahead of an earlier sample that was still missing (held in the window).
+    pub reordered: u64,
+    /// Arrived after their place in the sequence was given up (not delivered).
+    pub late: u64,
+    /// Arrived twice (not delivered again).
+    pub duplicate: u64,
+    /// Sequence numbers given up as never arrived.
+    pub lost: u64,
+}
+
+/// Puts samples back in sequence order.
+#[derive(Debug)]
+pub struct Reorder<T> {
+    next: Option<u64>,
+    held: BTreeMap<u64, T>,
+    acct: Accounting,
+}
+
+impl<T> Default for Reorder<T> {
+    fn default() -> Self {
+        Reorder {
+            next: None,
+            held: BTreeMap::new(),
+            acct: Accounting::default(),
+        }
+    }
+}
+
+impl<T> Reorder<T> {
+    pub fn accounting(&self) -> Accounting {
+        self.acct
+    }
+
+    /// Take sample `seq`; every sample that is now in order goes to `out`, in order.
+    pub fn push(&mut self, seq: u64, sample: T, mut out: impl FnMut(T)) {
+        self.acct.received += 1;
+        let next = *self.next.get_or_insert(seq);
+        if seq < next {
+            self.acct.late += 1;
+            return;
+        }
+        if self.held.contains_key(&seq) {
+            self.acct.duplicate += 1;
+            return;
+        }
+        if seq > next {
+            self.acct.reordered += 1;
+        }
+        self.held.insert(seq, sample);
+        self.drain(&mut out);
+        // A gap the window cannot wait for any longer: give it up.
+        while self.held.len() > REORDER_WINDOW {
+            let first = *self.held.keys().next().expect("held is not empty");
+            let n = self.next.as_mut().expect("set above");
+            self.acct.lost += first - *n;
+            *n = first;
+            self.drain(&mut out);
+        }
+    }
+
+    /// End of stream: deliver what is held, counting the gaps before it as lost.
+    pub fn finish(&mut self, mut out: impl FnMut(T)) {
+        while let Some((&first, _)) = self.held.iter().next() {
+            let n = self.next.as_mut().expect("a held sample set next");
+            self.acct.lost += first - *n;
+            *n = first;
+            self.drain(&mut out);
+        }
+    }
+
+    fn drain(&mut self, out: &mut impl FnMut(T)) {
+        let Some(n) = self.next.as_mut() else { return };
+        while let Some(s) = self.held.remove(n) {
+            self.acct.delivered += 1;
+            out(s);
+            *n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(seqs: &[u64]) -> (Vec<u64>, Accounting) {
+        let mut r = Reorder::default();
+        let mut out = Vec::new();
+        for &s in seqs {
+            r.push(s, s, |x| out.push(x));
+        }
+        r.finish(|x| out.push(x));
+        (out, r.accounting())
+    }
+
+    #[test]
+    fn in_order_stream_is_delivered_as_is() {
+        let (out, a) = run(&[5, 6, 7, 8]);
+        assert_eq!(out, [5, 6, 7, 8]);
+        assert_eq!((a.received, a.delivered, a.lost, a.late), (4, 4, 0, 0));
+    }
+
+    #[test]
+    fn swaps_are_reordered_duplicates_dropped() {
+        let (out, a) = run(&[0, 2, 1, 3, 3, 4]);
+        assert_eq!(out, [0, 1, 2, 3, 4]);
+        assert_eq!((a.reordered, a.duplicate, a.lost), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_gap_is_lost_after_the_window_and_late_arrivals_counted() {
+        let mut seqs: Vec<u64> = vec![0];
+        seqs.extend(2..(3 + REORDER_WINDOW as u64));
+        seqs.push(1); // too late now
+        let (out, a) = run(&seqs);
+        assert_eq!(out.len(), seqs.len() - 1);
+        assert!(!out.contains(&1));
+        assert_eq!((a.lost, a.late), (1, 1));
+        // Every arrival is accounted for.
+        assert_eq!(a.received, a.delivered + a.late + a.duplicate);
+    }
+
+    #[test]
+    fn gaps_at_the_end_are_lost() {
+        let (out, a) = run(&[0, 1, 4]);
+        assert_eq!(out, [0, 1, 4]);
+        assert_eq!(a.lost, 2);
+    }
+}
