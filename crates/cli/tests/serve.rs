@@ -110,6 +110,23 @@ fn json_of(body: &[u8]) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)))
 }
 
+/// The measurement sections of two results documents are the same (and present).
+fn assert_same_measurements(a: &Value, b: &Value) {
+    for key in [
+        "posture",
+        "motion",
+        "tremor",
+        "jerks",
+        "spasms",
+        "neutral_hold",
+        "twstrs",
+        "pattern",
+    ] {
+        assert!(a[key].is_object(), "no '{key}' in {a}");
+        assert_eq!(a[key], b[key], "{key}");
+    }
+}
+
 fn simulate(dir: &Path, profile: &str, seconds: &str) -> (PathBuf, Value) {
     let out = dir.join(profile);
     let o = collis(
@@ -240,7 +257,7 @@ fn uploads_are_analysed_like_the_command_line_and_stored() {
     let up = json_of(&body);
     let id = up["session_id"].as_i64().expect("stored");
     assert_eq!(up["duplicate"], false);
-    assert_eq!(up["results"]["measurements"], cli["measurements"]);
+    assert_same_measurements(&up["results"], &cli);
     assert_eq!(up["results"]["recording"]["file"], "recording.csv");
     // The same content again: recognised, not stored twice.
     let (_, _, body) = http(&srv.addr, "POST", &path, &[], &bytes);
@@ -257,7 +274,7 @@ fn uploads_are_analysed_like_the_command_line_and_stored() {
     assert_eq!(json_of(&body)[0]["sessions"], 1);
     let (status, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
     assert_eq!(status, 200);
-    assert_eq!(json_of(&body)["measurements"], cli["measurements"]);
+    assert_same_measurements(&json_of(&body), &cli);
     let (status, head, body) = http(
         &srv.addr,
         "GET",
@@ -344,4 +361,214 @@ fn oversize_uploads_and_floods_are_refused_and_the_server_stays_up() {
     assert!(done["error"].as_str().unwrap().contains("flood"), "{done}");
     let (status, _, _) = http(&srv.addr, "GET", "/api/health", &[], b"");
     assert_eq!(status, 200, "the server is still up");
+}
+
+/// Rows of a numeric CSV with a header.
+fn rows(path: &Path) -> Vec<Vec<f64>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect()
+}
+
+fn sample_json(seq: usize, r: &[f64]) -> Value {
+    serde_json::json!({"seq": seq, "t": r[0], "gyr": [r[1], r[2], r[3]], "acc": [r[4], r[5], r[6]], "mag": [r[7], r[8], r[9]]})
+}
+
+type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
+
+/// Send `batches` of samples paced below the flood limit, collecting every message until `done`.
+fn stream(ws: &mut Ws, batches: Vec<Vec<Value>>) -> Vec<Value> {
+    let mut got = Vec::new();
+    // The server may end the exercise (and close) before everything is sent.
+    for b in batches {
+        if ws
+            .send(Message::text(serde_json::to_string(&b).unwrap()))
+            .is_err()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(7));
+    }
+    let _ = ws.send(Message::text(r#"{"type":"stop"}"#));
+    loop {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                let done = v["type"] == "done";
+                got.push(v);
+                if done {
+                    return got;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("stream ended before 'done': {e}"),
+        }
+    }
+}
+
+#[test]
+fn live_hold_neutral_exercise_measures_true_angles_and_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (rec, truth) = simulate(p, "torticollis-tremor", "40");
+    let [n0, n1] = [
+        truth["neutral_s"][0].as_f64().unwrap(),
+        truth["neutral_s"][1].as_f64().unwrap(),
+    ];
+    let truth_angles = rows(&rec.with_file_name("truth_angles.csv"));
+    let samples: Vec<Vec<f64>> = rows(&rec).into_iter().filter(|r| r[0] >= n0).collect();
+    let srv = serve(p, &[]);
+    let url = format!(
+        "ws://{}/api/live/imu?rate=100&subject=P-02&exercise=hold-neutral&seconds=25&calibration={}",
+        srv.addr,
+        n1 - n0
+    );
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let ready: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(
+        (ready["type"].as_str(), ready["seconds"].as_f64()),
+        (Some("ready"), Some(25.0))
+    );
+    let batches: Vec<Vec<Value>> = samples
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| {
+            c.iter()
+                .enumerate()
+                .map(|(i, r)| sample_json(k * 10 + i, r))
+                .collect()
+        })
+        .collect();
+    let msgs = stream(&mut ws, batches);
+    let frames: Vec<&Value> = msgs
+        .iter()
+        .filter(|m| m["type"] == "angles")
+        .flat_map(|m| m["frames"].as_array().unwrap())
+        .collect();
+    let calibrating = frames.iter().filter(|f| f["calibrating"] == true).count();
+    assert!(
+        (calibrating as f64 - (n1 - n0) * 100.0).abs() <= 1.0,
+        "{calibrating}"
+    );
+    // Live angles against the simulation's truth (same times), after VQF has settled (2 s).
+    let mut worst = [0.0f64; 3];
+    let mut n = 0;
+    for f in frames.iter().filter(|f| f["calibrating"] != true) {
+        let t = f["t"].as_f64().unwrap();
+        if t < n1 + 2.0 {
+            continue;
+        }
+        let k = (t * 100.0).round() as usize;
+        let tr = &truth_angles[k];
+        assert!((tr[0] - t).abs() < 1e-6);
+        for (i, key) in ["rotation_deg", "tilt_deg", "flexion_deg"]
+            .iter()
+            .enumerate()
+        {
+            worst[i] = worst[i].max((f[key].as_f64().unwrap() - tr[i + 1]).abs());
+        }
+        n += 1;
+    }
+    eprintln!(
+        "live angles vs truth over {n} samples: worst |error| rotation/tilt/flexion {worst:.2?}°"
+    );
+    assert!(n > 2000);
+    // Tolerance 3° per sample (live: stock VQF bias estimation, no offline bias regression).
+    assert!(worst.iter().all(|&e| e < 3.0), "{worst:?}");
+    assert!(msgs
+        .iter()
+        .any(|m| m["type"] == "figures" && m["tremor"]["amplitude_deg"].is_number()));
+    let done = msgs.last().unwrap();
+    assert_eq!(done["completed"], true, "{done}");
+    assert!(done["error"].is_null(), "{done}");
+    // The exercise ended 25 s after the hold; every sample up to then was accounted for.
+    let acct = &done["accounting"];
+    assert_eq!(acct["lost"], 0);
+    assert_eq!(acct["received"], acct["delivered"]);
+    let delivered = acct["delivered"].as_u64().unwrap();
+    assert!(delivered as usize >= ((n1 - n0 + 25.0) * 100.0) as usize);
+    assert!(done["latency"]["p99_ms"].as_f64().unwrap() < 50.0);
+    // Scored and stored: the TWSTRS hold item of a 28° torticollis is 4 (< 15 s within 10°).
+    let score = &done["score"];
+    assert_eq!(score["twstrs_hold_item"]["score"], 4, "{score}");
+    let id = done["session_id"].as_i64().expect("stored");
+    let file = PathBuf::from(done["file"].as_str().unwrap());
+    assert!(file.starts_with(p.join("live")));
+    // The saved session reopens like an imported file: same results from `collis analyze`.
+    let neutral = format!("{n0}:{n1}");
+    let o = collis(
+        &[
+            "analyze",
+            file.to_str().unwrap(),
+            "--neutral",
+            &neutral,
+            "--task",
+            "hold-neutral",
+            "--json",
+            "again.json",
+            "--quiet",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let again = json_of(&std::fs::read(p.join("again.json")).unwrap());
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let stored = json_of(&body);
+    assert_same_measurements(&stored, &again);
+    assert_eq!(stored["recording"]["task"], "hold-neutral");
+    let med = stored["posture"]["rotation_deg"]["median"]
+        .as_f64()
+        .unwrap();
+    let truth_med = truth["posture_median_deg"][0].as_f64().unwrap();
+    assert!((med - truth_med).abs() < 1.5, "{med} vs {truth_med}");
+}
+
+#[test]
+fn live_streams_account_for_loss_reordering_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (rec, _) = simulate(p, "healthy", "12");
+    let samples = rows(&rec);
+    let srv = serve(p, &[]);
+    let url = format!("ws://{}/api/live/imu?rate=100&calibration=2", srv.addr);
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    // Sequence as sent: 100 and 101 swapped, 300 lost, 500 sent twice, 700 sent after its
+    // place was given up (too late), the rest in order; one sample with NaN.
+    let mut order: Vec<usize> = (0..samples.len())
+        .filter(|&i| i != 300 && i != 700)
+        .collect();
+    order.swap(100, 101);
+    let pos = order.iter().position(|&i| i == 500).unwrap();
+    order.insert(pos, 500);
+    let pos = order.iter().position(|&i| i == 760).unwrap();
+    order.insert(pos, 700);
+    let mut msgs: Vec<Value> = order.iter().map(|&i| sample_json(i, &samples[i])).collect();
+    msgs[900]["gyr"][0] = Value::Null;
+    let batches: Vec<Vec<Value>> = msgs.chunks(10).map(|c| c.to_vec()).collect();
+    let out = stream(&mut ws, batches);
+    let done = out.last().unwrap();
+    let a = &done["accounting"];
+    assert_eq!(a["received"], order.len() as u64, "{a}");
+    // The sample without a number: invalid, and its place in the sequence lost.
+    assert_eq!(a["invalid"], 1, "{a}");
+    assert_eq!(a["reordered"], 1, "{a}");
+    assert_eq!(a["duplicate"], 1, "{a}");
+    assert_eq!(a["late"], 1, "{a}");
+    assert_eq!(a["lost"], 3, "300, 700 (too late) and the invalid one: {a}");
+    assert_eq!(
+        a["delivered"].as_u64().unwrap()
+            + a["late"].as_u64().unwrap()
+            + a["duplicate"].as_u64().unwrap()
+            + a["invalid"].as_u64().unwrap(),
+        a["received"].as_u64().unwrap(),
+        "every arrival is accounted for: {a}"
+    );
+    assert!(
+        done["score"].is_object() && done["session_id"].is_null(),
+        "{done}"
+    );
 }

@@ -252,12 +252,25 @@ impl WireSample {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A message: a control, or samples (one or an array), each decoded on its own so that one
+/// bad sample does not take its batch with it.
 enum Incoming {
     Control(Control),
-    One(WireSample),
-    Many(Vec<WireSample>),
+    Samples(Vec<Value>),
+}
+
+impl Incoming {
+    fn parse(text: &str) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        match v {
+            Value::Array(items) => Ok(Incoming::Samples(items)),
+            Value::Object(ref o) if o.contains_key("type") => serde_json::from_value(v)
+                .map(Incoming::Control)
+                .map_err(|e| format!("unknown control message: {e}")),
+            Value::Object(_) => Ok(Incoming::Samples(vec![v])),
+            _ => Err("expected a sample, an array of samples or a control message".into()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -317,7 +330,11 @@ struct Stream {
     reorder: Reorder<ImuSample>,
     recorder: Recorder,
     last_t: Option<f64>,
+    /// Samples that could not be read (missing fields, non-numbers, NaN) or messages that were
+    /// neither samples nor controls; they count as received.
     invalid: u64,
+    received_invalid: u64,
+    /// Samples whose time did not increase after reordering (not delivered).
     out_of_time: u64,
     end_s: Option<f64>,
     done: bool,
@@ -367,7 +384,7 @@ impl Stream {
     fn accounting(&self) -> Value {
         let a: Accounting = self.reorder.accounting();
         json!({
-            "received": a.received, "delivered": a.delivered, "reordered": a.reordered,
+            "received": a.received + self.received_invalid, "delivered": a.delivered, "reordered": a.reordered,
             "late": a.late, "duplicate": a.duplicate, "lost": a.lost,
             "invalid": self.invalid, "out_of_time": self.out_of_time,
         })
@@ -429,6 +446,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         plan,
         last_t: None,
         invalid: 0,
+        received_invalid: 0,
         out_of_time: 0,
         end_s: None,
         done: false,
@@ -458,27 +476,24 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
             }
             Ok(_) => continue,
         };
-        let incoming: Incoming = match serde_json::from_str(&text) {
-            Ok(i) => i,
+        let items = match Incoming::parse(&text) {
+            Ok(Incoming::Control(Control::Stop)) => break,
+            Ok(Incoming::Control(Control::Feedback(fb))) => {
+                s.live.set_feedback(fb);
+                continue;
+            }
+            Ok(Incoming::Samples(items)) => items,
             Err(e) => {
                 s.invalid += 1;
-                let w = json!({"type": "warning", "message": format!("message ignored, not a sample or control: {e}")});
+                s.received_invalid += 1;
+                let w = json!({"type": "warning", "message": format!("message ignored: {e}")});
                 if !send(&mut socket, &w).await {
                     break;
                 }
                 continue;
             }
         };
-        let wires = match incoming {
-            Incoming::Control(Control::Stop) => break,
-            Incoming::Control(Control::Feedback(fb)) => {
-                s.live.set_feedback(fb);
-                continue;
-            }
-            Incoming::One(w) => vec![w],
-            Incoming::Many(v) => v,
-        };
-        if !s.within_rate(wires.len()) {
+        if !s.within_rate(items.len()) {
             error = Some(format!(
                 "more than {MAX_SAMPLES_PER_S} samples per second: stream closed as a flood"
             ));
@@ -486,13 +501,17 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         }
         frames.clear();
         let mut failed = None;
-        for w in &wires {
-            let Some(sample) = w.sample() else {
+        for item in items {
+            let Some((seq, sample)) = serde_json::from_value::<WireSample>(item)
+                .ok()
+                .and_then(|w| Some((w.seq, w.sample()?)))
+            else {
                 s.invalid += 1;
+                s.received_invalid += 1;
                 continue;
             };
             let mut ready = Vec::new();
-            s.reorder.push(w.seq, sample, |x| ready.push(x));
+            s.reorder.push(seq, sample, |x| ready.push(x));
             for x in ready {
                 if let Err(e) = s.deliver(x, &mut frames) {
                     failed = Some(e);
@@ -533,6 +552,16 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
     let done = finish(&st, &mut s, error).await;
     let _ = send(&mut socket, &done).await;
     let _ = socket.send(Message::Close(None)).await;
+    // Read on until the client answers the close (or briefly): closing with its samples
+    // unread would reset the connection and could discard the 'done' message on its way.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(Ok(m)) = socket.recv().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// Close the recording, analyse it like an imported file and store it as a session.

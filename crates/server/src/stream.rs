@@ -5,10 +5,13 @@
 //! arrived). Pure: no clock, no I/O.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Samples held back waiting for a missing one before it is given up as lost.
 pub const REORDER_WINDOW: usize = 16;
+/// Sequence numbers given up as lost that are remembered, to tell a late arrival from a
+/// duplicate of a delivered sample.
+const LOST_MEMORY: usize = 4096;
 
 /// What became of a stream's samples so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -17,7 +20,7 @@ pub struct Accounting {
     pub received: u64,
     /// Delivered to the pipeline in sequence order.
     pub delivered: u64,
-    /// Arrived ahead of an earlier sample that was still missing (held in the window).
+    /// Arrived after a later one and was put back in its place (within the window).
     pub reordered: u64,
     /// Arrived after their place in the sequence was given up (not delivered).
     pub late: u64,
@@ -31,7 +34,10 @@ pub struct Accounting {
 #[derive(Debug)]
 pub struct Reorder<T> {
     next: Option<u64>,
+    /// The highest sequence number seen so far.
+    max_seen: Option<u64>,
     held: BTreeMap<u64, T>,
+    given_up: BTreeSet<u64>,
     acct: Accounting,
 }
 
@@ -39,7 +45,9 @@ impl<T> Default for Reorder<T> {
     fn default() -> Self {
         Reorder {
             next: None,
+            max_seen: None,
             held: BTreeMap::new(),
+            given_up: BTreeSet::new(),
             acct: Accounting::default(),
         }
     }
@@ -55,34 +63,48 @@ impl<T> Reorder<T> {
         self.acct.received += 1;
         let next = *self.next.get_or_insert(seq);
         if seq < next {
-            self.acct.late += 1;
+            if self.given_up.remove(&seq) {
+                self.acct.late += 1;
+            } else {
+                self.acct.duplicate += 1;
+            }
             return;
         }
         if self.held.contains_key(&seq) {
             self.acct.duplicate += 1;
             return;
         }
-        if seq > next {
+        if self.max_seen.is_some_and(|m| seq < m) {
             self.acct.reordered += 1;
         }
+        self.max_seen = Some(self.max_seen.map_or(seq, |m| m.max(seq)));
         self.held.insert(seq, sample);
         self.drain(&mut out);
         // A gap the window cannot wait for any longer: give it up.
         while self.held.len() > REORDER_WINDOW {
             let first = *self.held.keys().next().expect("held is not empty");
-            let n = self.next.as_mut().expect("set above");
-            self.acct.lost += first - *n;
-            *n = first;
+            self.give_up_to(first);
             self.drain(&mut out);
         }
+    }
+
+    /// Give up the missing sequence numbers before `first` (the earliest held).
+    fn give_up_to(&mut self, first: u64) {
+        let n = self.next.as_mut().expect("a held sample set next");
+        self.acct.lost += first - *n;
+        for seq in *n..first {
+            self.given_up.insert(seq);
+            if self.given_up.len() > LOST_MEMORY {
+                self.given_up.pop_first();
+            }
+        }
+        *n = first;
     }
 
     /// End of stream: deliver what is held, counting the gaps before it as lost.
     pub fn finish(&mut self, mut out: impl FnMut(T)) {
         while let Some((&first, _)) = self.held.iter().next() {
-            let n = self.next.as_mut().expect("a held sample set next");
-            self.acct.lost += first - *n;
-            *n = first;
+            self.give_up_to(first);
             self.drain(&mut out);
         }
     }
@@ -120,9 +142,9 @@ mod tests {
 
     #[test]
     fn swaps_are_reordered_duplicates_dropped() {
-        let (out, a) = run(&[0, 2, 1, 3, 3, 4]);
+        let (out, a) = run(&[0, 2, 1, 3, 3, 4, 1]);
         assert_eq!(out, [0, 1, 2, 3, 4]);
-        assert_eq!((a.reordered, a.duplicate, a.lost), (1, 1, 0));
+        assert_eq!((a.reordered, a.duplicate, a.lost, a.late), (1, 2, 0, 0));
     }
 
     #[test]
