@@ -152,7 +152,10 @@ fn failed_and_low_confidence_frames_are_gaps_not_zeros() {
     assert_eq!(f.len(), 4);
     assert!(f[0].angles().is_some() && f[3].angles().is_some());
     assert!(f[1].rotation.is_none(), "success = 0 is a gap");
-    assert!(f[2].rotation.is_none(), "confidence 0.3 < {MIN_CONFIDENCE} is a gap");
+    assert!(
+        f[2].rotation.is_none(),
+        "confidence 0.3 < {MIN_CONFIDENCE} is a gap"
+    );
     let info_rate = OpenFaceReader::open(&path, MIN_CONFIDENCE)
         .unwrap()
         .info()
@@ -194,11 +197,23 @@ fn malformed_files_name_file_line_and_field() {
     let no_pose = HEADER.replace(", pose_Ry", "");
     let body = format!("{no_pose}\n1, 0, 0.0, 0.9, 1\n");
     let e = error(&write(dir.path(), "nopose.csv", &body));
-    assert_at(&e, "nopose.csv", Some(1), Some("pose_Ry"), "no 'pose_Ry' column");
+    assert_at(
+        &e,
+        "nopose.csv",
+        Some(1),
+        Some("pose_Ry"),
+        "no 'pose_Ry' column",
+    );
 
     let text = format!("{HEADER}\n{}{}", good(0.0), good(0.033)).replacen("0.033", "abc", 1);
     let e = error(&write(dir.path(), "text.csv", &text));
-    assert_at(&e, "text.csv", Some(3), Some("timestamp"), "expected a number");
+    assert_at(
+        &e,
+        "text.csv",
+        Some(3),
+        Some("timestamp"),
+        "expected a number",
+    );
 
     let nan = format!("{HEADER}\n{}", good(0.0)).replace("0.100000", "nan");
     let e = error(&write(dir.path(), "nan.csv", &nan));
