@@ -5,8 +5,10 @@
 mod args;
 mod commands;
 mod emg;
+mod face;
 mod fsutil;
 mod history;
+mod openface;
 mod pattern_summary;
 mod readme;
 mod run;
