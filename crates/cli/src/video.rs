@@ -38,10 +38,10 @@ pub struct VideoArgs {
     /// Directory of the face models (default: $COLLIS_MODELS, else the user cache; see `collis models`).
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
-    /// Video: analyse from this second.
+    /// Video or OpenFace CSV: analyse from this second.
     #[arg(long, value_name = "S")]
     pub start: Option<f64>,
-    /// Video: analyse up to this second.
+    /// Video or OpenFace CSV: analyse up to this second.
     #[arg(long, value_name = "S")]
     pub end: Option<f64>,
     /// Video: also write this video with the face mesh, head axes and angles drawn on each frame.
