@@ -5,8 +5,10 @@
 mod args;
 mod commands;
 mod emg;
+mod face;
 mod fsutil;
 mod history;
+mod openface;
 mod pattern_summary;
 mod readme;
 mod run;
@@ -31,9 +33,9 @@ struct Cli {
 enum Command {
     /// Simulate a cervical-dystonia patient, analyse the recording, write summary and results.json.
     Demo(commands::demo::DemoArgs),
-    /// Analyse a head-sensor recording or a face video: posture, motion, tremor, jerks, TWSTRS items.
+    /// Analyse a head-sensor recording, a face video or an OpenFace CSV: posture, motion, tremor, jerks, TWSTRS items.
     Analyze(commands::analyze::AnalyzeArgs),
-    /// Write the clinical head angles of a recording or face video as CSV.
+    /// Write the clinical head angles of a recording, face video or OpenFace CSV as CSV.
     Angles(commands::angles::AnglesArgs),
     /// Head angles of still images (camera-frontal = neutral), one CSV row per image.
     Pose(commands::pose::PoseArgs),

@@ -1,14 +1,12 @@
-//! Wiring for one video: ffmpeg frames → face tracking → head angles → the same pure analysis
-//! as the sensors → results with `recording.source = "video"`. Thin: the pose pipeline lives in
-//! `collis-vision`, the analyses in `collis-analysis`.
+//! Wiring for one video: ffmpeg frames → face tracking → head angles → the shared face path
+//! (`face`: the same pure analysis as the sensors → results with `recording.source =
+//! "video"`). Thin: the pose pipeline lives in `collis-vision`, the analyses in
+//! `collis-analysis`.
 
-use anyhow::{Context, Result};
+use crate::face::{self, FaceRecording};
+use anyhow::Result;
 use clap::Args;
-use collis_analysis::analyzer::{AnalysisConfig, Analyzer};
-use collis_analysis::sensory_trick::TrickAnalyzer;
-use collis_core::results::{
-    ConfidenceStats, Recording, Reference, ReferenceKind, Results, Source, Task, VideoStats,
-};
+use collis_core::results::{Reference, Results, Task};
 use collis_core::AngleSample;
 use collis_vision::still::OwnedRgb;
 use collis_vision::track::{neutral_rotation, PoseFrame, PoseStream};
@@ -22,9 +20,6 @@ const VIDEO_EXTENSIONS: [&str; 8] = ["mp4", "mov", "avi", "mkv", "webm", "m4v", 
 
 /// Video longer than this gets a progress bar (seconds of video).
 const PROGRESS_MIN_S: f64 = 10.0;
-
-/// Below this frame rate the 2–12 Hz tremor band does not fit under Nyquist (2 × 12 Hz).
-const FULL_TREMOR_BAND_FPS: f64 = 24.0;
 
 /// Method label written into the results.
 pub const METHOD: &str =
@@ -43,10 +38,10 @@ pub struct VideoArgs {
     /// Directory of the face models (default: $COLLIS_MODELS, else the user cache; see `collis models`).
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
-    /// Video: analyse from this second.
+    /// Video or OpenFace CSV: analyse from this second.
     #[arg(long, value_name = "S")]
     pub start: Option<f64>,
-    /// Video: analyse up to this second.
+    /// Video or OpenFace CSV: analyse up to this second.
     #[arg(long, value_name = "S")]
     pub end: Option<f64>,
     /// Video: also write this video with the face mesh, head axes and angles drawn on each frame.
@@ -59,28 +54,6 @@ pub fn estimator(models_dir: Option<&Path>) -> Result<Estimator> {
     let dir = models::resolve_dir(models_dir)?;
     let files = models::load(&dir)?;
     Ok(Estimator::new(&files)?)
-}
-
-/// The reference of video angles.
-fn reference(neutral: Option<[f64; 2]>) -> Reference {
-    match neutral {
-        Some([a, b]) => Reference {
-            kind: ReferenceKind::Neutral,
-            neutral_s: Some([a, b]),
-            rotation_referenced: true,
-            description: format!(
-                "relative to the mean head orientation in the neutral segment {a:.1}–{b:.1} s"
-            ),
-        },
-        None => Reference {
-            kind: ReferenceKind::Camera,
-            neutral_s: None,
-            rotation_referenced: true,
-            description: "camera-frontal is neutral (face looking straight into the camera = 0°); \
-                          give --neutral START:END to reference a neutral segment instead"
-                .to_string(),
-        },
-    }
 }
 
 /// An opened video with its models, ready to stream poses.
@@ -106,7 +79,7 @@ impl<'a> VideoSource<'a> {
             info,
             args,
             neutral,
-            reference: reference(neutral),
+            reference: face::reference(neutral),
         })
     }
 
@@ -178,32 +151,11 @@ impl<'a> VideoSource<'a> {
 }
 
 fn sample(frame: &PoseFrame) -> AngleSample {
-    match (&frame.face, &frame.angles) {
-        (Some(face), Some(a)) => AngleSample {
-            time_s: frame.info.time_s,
-            angles_deg: a.as_array(),
-            confidence: face.confidence as f32,
-        },
-        _ => AngleSample {
-            time_s: frame.info.time_s,
-            angles_deg: [f64::NAN; 3],
-            confidence: 0.0,
-        },
-    }
-}
-
-fn confidence_stats(mut c: Vec<f64>) -> Option<ConfidenceStats> {
-    if c.is_empty() {
-        return None;
-    }
-    c.sort_by(f64::total_cmp);
-    let at = |q: f64| c[((c.len() - 1) as f64 * q).round() as usize];
-    Some(ConfidenceStats {
-        mean: c.iter().sum::<f64>() / c.len() as f64,
-        min: c[0],
-        p5: at(0.05),
-        median: at(0.5),
-    })
+    let face = match (&frame.face, &frame.angles) {
+        (Some(face), Some(a)) => Some((*a, face.confidence)),
+        _ => None,
+    };
+    face::sample(frame.info.time_s, face)
 }
 
 /// Analyse a face video into the results document.
@@ -215,88 +167,18 @@ pub fn analyze(
     trick_s: &[[f64; 2]],
 ) -> Result<Results> {
     let src = VideoSource::open(path, args, neutral)?;
-    let rate_hz = src.info.avg_fps.unwrap_or(30.0);
-    let mut analyzer = Analyzer::new(AnalysisConfig {
-        rate_hz,
-        rotation_referenced: true,
-        exclude_s: neutral,
-        task,
-    });
-    if !trick_s.is_empty() {
-        analyzer = analyzer.with_trick(TrickAnalyzer::segments(rate_hz, trick_s));
-    }
-    let (mut frames, mut first, mut last) = (0u64, f64::NAN, f64::NAN);
-    // One f64 per frame with a face (8 bytes × 30 frames/s: 0.9 MB per hour of video).
-    let mut confidences = Vec::new();
-    let runs = src.for_each(|f| {
-        let s = sample(f);
-        if frames == 0 {
-            first = s.time_s;
-        }
-        last = s.time_s;
-        frames += 1;
-        if s.confidence > 0.0 {
-            confidences.push(f64::from(s.confidence));
-        }
-        analyzer.push(&s);
-        Ok(())
-    })?;
-    anyhow::ensure!(
-        frames > 0,
-        "{}: no frames decoded in the analysed span",
-        path.display()
-    );
-    let with_face = confidences.len() as u64;
-    anyhow::ensure!(
-        with_face > 0,
-        "{}: no face found in any of the {frames} frames",
-        path.display()
-    );
-    let frame_rate_hz = if frames > 1 && last > first {
-        (frames - 1) as f64 / (last - first)
-    } else {
-        rate_hz
-    };
-    let mut warnings = Vec::new();
-    if frame_rate_hz < FULL_TREMOR_BAND_FPS {
-        warnings.push(format!(
-            "frame rate {frame_rate_hz:.1} frames/s: movements faster than {:.1} Hz (Nyquist) cannot be measured; the 2–12 Hz tremor band needs ≥ {FULL_TREMOR_BAND_FPS} frames/s",
-            frame_rate_hz / 2.0
-        ));
-    }
-    let missing = frames - with_face;
-    if missing > 0 {
-        warnings.push(format!(
-            "no face in {missing} of {frames} frames ({:.1} %): treated as gaps",
-            100.0 * missing as f64 / frames as f64
-        ));
-    }
-    let recording = Recording {
-        source: Source::Video,
-        file: Some(path.display().to_string()),
-        format: "video".to_string(),
-        duration_s: last - first + 1.0 / frame_rate_hz,
-        rate_hz: frame_rate_hz,
-        samples: with_face,
-        task,
-        has_magnetometer: false,
-        fusion: "face-mesh".to_string(),
-        mounting: "camera".to_string(),
+    let rec = FaceRecording {
+        path,
+        format: "video",
+        fusion: "face-mesh",
+        method: METHOD.to_string(),
+        rate_hz: src.info.avg_fps.unwrap_or(30.0),
         reference: src.reference.clone(),
-        video: Some(VideoStats {
-            frame_rate_hz,
-            frames,
-            frames_with_face: with_face,
-            confidence: confidence_stats(confidences),
-            detector_runs: runs,
-            method: METHOD.to_string(),
-        }),
     };
-    Ok(collis_analysis::results::assemble(
-        recording,
-        analyzer.snapshot(),
-        warnings,
-    ))
+    let frames = Box::new(|sink: &mut dyn FnMut(&AngleSample) -> Result<()>| {
+        src.for_each(|f| sink(&sample(f)))
+    });
+    face::analyze(rec, neutral, task, trick_s, frames)
 }
 
 /// Write the per-frame video angles as CSV.
@@ -307,14 +189,11 @@ pub fn write_angles(
     out: &Path,
 ) -> Result<Reference> {
     let src = VideoSource::open(path, args, neutral)?;
-    let mut w = collis_io::VideoAngleCsvWriter::new(out)
-        .with_context(|| format!("creating {}", out.display()))?;
-    src.for_each(|f| {
-        let s = sample(f);
-        let angles = (s.confidence > 0.0).then_some(s.angles_deg);
-        w.write(s.time_s, angles, f64::from(s.confidence))?;
-        Ok(())
-    })?;
-    w.finish()?;
+    face::write_angles(
+        out,
+        Box::new(|sink: &mut dyn FnMut(&AngleSample) -> Result<()>| {
+            src.for_each(|f| sink(&sample(f)))
+        }),
+    )?;
     Ok(src.reference)
 }

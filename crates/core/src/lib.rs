@@ -2,10 +2,12 @@
 //!
 //! `sources → samples → orientation → head angles → analyses → results`:
 //! this crate owns the *samples* ([`ImuSample`]), the *head angles* ([`AngleSample`], [`Axis`]),
-//! the clinical frame and mounting conventions ([`frame`], [`mounting`]) and the one versioned
+//! the clinical frame and mounting conventions ([`frame`], [`mounting`]), the camera-view
+//! conversion of a face rotation into clinical angles ([`camera`]) and the one versioned
 //! results schema ([`results`]). It does no I/O.
 
 pub mod axis;
+pub mod camera;
 pub mod emg;
 pub mod frame;
 pub mod mounting;

@@ -73,9 +73,15 @@ fn unknown_header(path: &Path, header: &Header) -> ImportError {
     let sensor_logger = ["seconds_elapsed", "x", "y", "z"]
         .iter()
         .all(|n| lower.iter().any(|l| l == n));
+    let openface = ["pose_rx", "pose_ry", "pose_rz"]
+        .iter()
+        .all(|n| lower.iter().any(|l| l == n));
     let hint = if sensor_logger {
         " This looks like one file of a Sensor Logger export: open the export's directory \
          or zip instead."
+    } else if openface {
+        " This is an OpenFace CSV (head pose from video): `collis analyze` and `collis angles` \
+         read it."
     } else {
         ""
     };

@@ -10,6 +10,9 @@
 //! kept. Problems are reported as [`ImportWarning`]s in [`ImuReader::report`], or as an
 //! [`ImportError`] naming file, line and field when the data are unusable.
 //!
+//! [`openface`] reads OpenFace 2 `FeatureExtraction` CSVs (head pose from another tool) as
+//! per-frame face rotations and confidences, for the same analysis as face video.
+//!
 //! Writers ([`ImuCsvWriter`], [`OrientationCsvWriter`], [`AngleCsvWriter`]) stream CSV through
 //! a `BufWriter` without allocating per row.
 
@@ -22,6 +25,7 @@ mod error;
 mod header;
 mod lines;
 mod merge;
+pub mod openface;
 mod reader;
 mod row;
 mod sensor_logger;

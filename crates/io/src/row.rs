@@ -403,7 +403,13 @@ impl RowReader {
     }
 }
 
-fn row_error(path: &Path, names: &[String], line: u64, bytes: &[u8], e: RowError) -> ImportError {
+pub(crate) fn row_error(
+    path: &Path,
+    names: &[String],
+    line: u64,
+    bytes: &[u8],
+    e: RowError,
+) -> ImportError {
     match e {
         RowError::FieldCount(found) => ImportError::new(
             path,

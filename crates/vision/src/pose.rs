@@ -3,13 +3,14 @@
 //! (as in mediapipe/modules/face_geometry/libs/procrustes_solver.cc, Umeyama 1991), under a
 //! weak-perspective camera; the rotation is expressed in collis-core's clinical head frame.
 //!
-//! Frames: the canonical face has x = subject's left, y = up, z = out of the face (toward the
-//! camera when frontal). The camera frame used here is x = image right, y = image up, z = toward
-//! the viewer. Clinical head frame (collis-core): x forward, y left, z up; the reference frame is
-//! the camera's with the same axes (forward = toward the camera), so camera-frontal = neutral.
+//! Frames (those of [`collis_core::camera`]): the canonical face has x = subject's left, y = up,
+//! z = out of the face (toward the camera when frontal). The camera frame used here is x = image
+//! right, y = image up, z = toward the viewer. Clinical head frame (collis-core): x forward, y
+//! left, z up; the reference frame is the camera's with the same axes (forward = toward the
+//! camera), so camera-frontal = neutral.
 
-use collis_core::{angles_from_head_quat, HeadAngles};
-use nalgebra::{Matrix3, Rotation3, UnitQuaternion, Vector3};
+use collis_core::HeadAngles;
+use nalgebra::{Matrix3, Rotation3, Vector3};
 
 use crate::canonical::CanonicalFace;
 
@@ -24,26 +25,9 @@ pub struct Pose {
     pub residual_cm: f64,
 }
 
-/// Permutation taking clinical-frame coordinates to canonical/camera coordinates.
-fn clinical_to_camera() -> Matrix3<f64> {
-    // columns: clinical x (forward) → z, y (left) → x, z (up) → y
-    Matrix3::new(0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0)
-}
-
-/// Clinical angles of a canonical→camera rotation.
-pub fn angles_of(rotation: &Rotation3<f64>) -> HeadAngles {
-    let p = clinical_to_camera();
-    let head = p.transpose() * rotation.matrix() * p;
-    let q = UnitQuaternion::from_rotation_matrix(&Rotation3::from_matrix_unchecked(head));
-    angles_from_head_quat(&q)
-}
-
-/// Canonical→camera rotation for given clinical angles (inverse of [`angles_of`]).
-pub fn rotation_of(angles: &HeadAngles) -> Rotation3<f64> {
-    let p = clinical_to_camera();
-    let head = collis_core::head_quat_from_angles(angles).to_rotation_matrix();
-    Rotation3::from_matrix_unchecked(p * head.matrix() * p.transpose())
-}
+/// The canonical → camera rotation to clinical angles conversion lives in collis-core (shared
+/// with imported head poses such as OpenFace CSV); re-exported here.
+pub use collis_core::camera::{angles_of, rotation_of};
 
 /// One weighted Procrustes solve (Umeyama): rotation, scale and the two centroids.
 struct Similarity {

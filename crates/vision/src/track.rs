@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
+use collis_core::camera::{angles_relative, RotationMean};
 use collis_core::HeadAngles;
-use nalgebra::{Rotation3, UnitQuaternion};
+use nalgebra::Rotation3;
 
 use crate::estimator::{Estimator, FramePose, Tracker};
 use crate::image::Rgb;
-use crate::pose::angles_of;
 use crate::video::{FrameInfo, VideoReader};
 use crate::VisionError;
 
@@ -64,7 +64,7 @@ impl<'e> PoseStream<'e> {
         };
         let face = self.tracker.next(self.est, &img)?;
         let angles = face.as_ref().map(|f| match &self.neutral {
-            Some(n) => angles_of(&(n.inverse() * f.pose.rotation)),
+            Some(n) => angles_relative(&f.pose.rotation, Some(n)),
             None => f.pose.angles,
         });
         Ok(Some(PoseFrame { info, face, angles }))
@@ -92,28 +92,14 @@ pub fn neutral_rotation(
     [a, b]: [f64; 2],
 ) -> Result<Rotation3<f64>, VisionError> {
     let mut stream = PoseStream::open(est, path, Some(a), Some(b), None)?;
-    let mut sum = nalgebra::Vector4::zeros();
-    let mut first: Option<UnitQuaternion<f64>> = None;
-    let mut n = 0usize;
+    let mut mean = RotationMean::default();
     while let Some(frame) = stream.next_frame()? {
-        let Some(face) = frame.face else { continue };
-        let q = UnitQuaternion::from_rotation_matrix(&face.pose.rotation);
-        let r = *first.get_or_insert(q);
-        // Same hemisphere as the first, so that q and −q do not cancel.
-        let v = if q.coords.dot(&r.coords) < 0.0 {
-            -q.coords
-        } else {
-            q.coords
-        };
-        sum += v;
-        n += 1;
+        if let Some(face) = frame.face {
+            mean.push(&face.pose.rotation);
+        }
     }
-    if n == 0 {
-        return Err(VisionError::Video {
-            path: path.to_path_buf(),
-            reason: format!("no face in the neutral segment {a:.2}–{b:.2} s"),
-        });
-    }
-    let q = UnitQuaternion::from_quaternion(nalgebra::Quaternion::from(sum / n as f64));
-    Ok(q.to_rotation_matrix())
+    mean.mean().ok_or_else(|| VisionError::Video {
+        path: path.to_path_buf(),
+        reason: format!("no face in the neutral segment {a:.2}–{b:.2} s"),
+    })
 }

@@ -1,12 +1,13 @@
 //! `collis analyze IN [--json OUT]`: summary to the terminal, results as JSON. `IN` is a
-//! head-sensor recording, or a surface-EMG recording (EDF/BDF, WFDB, EMG CSV/text: then the
+//! head-sensor recording, a face video or an OpenFace 2 CSV (head pose from OpenFace: the
+//! same results as a video), or a surface-EMG recording (EDF/BDF, WFDB, EMG CSV/text: then the
 //! results hold only the `emg` section); `--emg FILE` adds a same-session EMG recording to a
 //! head-sensor analysis.
 
 use crate::args::{parse_segment, parse_task, AngleArgs};
 use crate::emg::{self, EmgArgs};
 use crate::video::{self, VideoArgs};
-use crate::{run, summary};
+use crate::{openface, run, summary};
 use anyhow::Result;
 use clap::Args;
 use collis_core::results::Task;
@@ -15,8 +16,9 @@ use std::path::PathBuf;
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// The recording: head sensor (Collis IMU CSV, device-log CSV/TSV, CoreMotion CSV, Sensor
-    /// Logger folder or zip), a face video (mp4, mov, avi, mkv, webm) or surface EMG (EDF,
-    /// EDF+, BDF, WFDB .hea, EMG CSV/TSV/text).
+    /// Logger folder or zip), a face video (mp4, mov, avi, mkv, webm), an OpenFace 2 CSV
+    /// (header with pose_Rx, pose_Ry, pose_Rz) or surface EMG (EDF, EDF+, BDF, WFDB .hea,
+    /// EMG CSV/TSV/text).
     pub input: PathBuf,
     /// Write the results document (versioned JSON) here.
     #[arg(long, value_name = "OUT.json")]
@@ -50,6 +52,12 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
             "--without and --emg are for head-sensor recordings, not video (yet)"
         );
         video::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick)?
+    } else if openface::is_openface(&a.input) {
+        anyhow::ensure!(
+            a.without.is_none() && a.emg.emg.is_none(),
+            "--without and --emg are for head-sensor recordings, not OpenFace CSV (yet)"
+        );
+        openface::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick)?
     } else if emg::is_emg(&a.input) {
         anyhow::ensure!(
             a.emg.emg.is_none(),

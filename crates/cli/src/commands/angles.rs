@@ -1,8 +1,10 @@
 //! `collis angles IN -o OUT.csv`: time_s,rotation_deg,tilt_deg,flexion_deg per sample.
 //! Rotation is left empty when it has no reference. For a face video the columns are
-//! time_s,rotation_deg,tilt_deg,flexion_deg,confidence (frames without a face: empty angles).
+//! time_s,rotation_deg,tilt_deg,flexion_deg,confidence (frames without a face: empty angles);
+//! the same for an OpenFace 2 CSV.
 
 use crate::args::AngleArgs;
+use crate::openface;
 use crate::run::AngleSource;
 use crate::video::{self, VideoArgs};
 use anyhow::{Context, Result};
@@ -25,6 +27,11 @@ pub struct AnglesArgs {
 pub fn run(a: &AnglesArgs) -> Result<()> {
     if video::is_video(&a.input) {
         let reference = video::write_angles(&a.input, &a.video, a.angles.neutral, &a.output)?;
+        eprintln!("{} ({})", a.output.display(), reference.description);
+        return Ok(());
+    }
+    if openface::is_openface(&a.input) {
+        let reference = openface::write_angles(&a.input, &a.video, a.angles.neutral, &a.output)?;
         eprintln!("{} ({})", a.output.display(), reference.description);
         return Ok(());
     }

@@ -5,6 +5,7 @@ mod common;
 mod emg;
 mod emg_files;
 mod formats;
+mod openface;
 mod real_data;
 mod robustness;
 mod sensor_logger;
