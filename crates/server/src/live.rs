@@ -46,7 +46,9 @@ pub const MAX_SAMPLES_PER_S: f64 = 1000.0;
 pub const HOLD_NEUTRAL_S: f64 = collis_analysis::hold::HOLD_ITEM_S;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/live/imu", get(imu))
+    Router::new()
+        .route("/api/live/imu", get(imu))
+        .route("/api/live/video", get(crate::live_video::video))
 }
 
 /// Options of a live stream (query string of the WebSocket URL).
@@ -416,15 +418,9 @@ impl Stream {
     }
 }
 
-async fn send(socket: &mut WebSocket, v: &Value) -> bool {
-    socket
-        .send(Message::Text(v.to_string().into()))
-        .await
-        .is_ok()
-}
-
-async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
-    let stem = format!(
+/// The file name (without extension) of a live session's recording.
+pub(crate) fn session_stem(plan: &LivePlan) -> String {
+    format!(
         "{}-{}-{}",
         plan.subject
             .as_deref()
@@ -432,7 +428,18 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
             .replace(['/', '\\', '.'], "_"),
         plan.exercise.name(),
         chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
-    );
+    )
+}
+
+pub(crate) async fn send(socket: &mut WebSocket, v: &Value) -> bool {
+    socket
+        .send(Message::Text(v.to_string().into()))
+        .await
+        .is_ok()
+}
+
+async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
+    let stem = session_stem(&plan);
     let mut s = Stream {
         live: LiveHead::new(plan.cfg.clone()),
         reorder: Reorder::default(),
@@ -550,18 +557,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         }
     }
     let done = finish(&st, &mut s, error).await;
-    let _ = send(&mut socket, &done).await;
-    let _ = socket.send(Message::Close(None)).await;
-    // Read on until the client answers the close (or briefly): closing with its samples
-    // unread would reset the connection and could discard the 'done' message on its way.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while let Some(Ok(m)) = socket.recv().await {
-            if matches!(m, Message::Close(_)) {
-                break;
-            }
-        }
-    })
-    .await;
+    close_with(socket, &done).await;
 }
 
 /// Close the recording, analyse it like an imported file and store it as a session.
@@ -603,14 +599,29 @@ async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
         mounting: s.plan.mounting.clone(),
         no_mag: !s.plan.cfg.use_mag,
     };
+    score_and_store(st, file, opts, &s.plan, &mut done).await;
+    done
+}
+
+/// Analyse a saved live session like an imported file (`opts`: its neutral hold as the
+/// reference), store it as a session of the plan's subject, and put the exercise's score and
+/// the session into `done`.
+pub(crate) async fn score_and_store(
+    st: &AppState,
+    file: PathBuf,
+    opts: UploadOptions,
+    plan: &LivePlan,
+    done: &mut Value,
+) {
     let analyze = st.cfg.analyze.clone();
     let store = st.store.clone();
-    let subject = s.plan.subject.clone();
-    let exercise = s.plan.exercise;
+    let subject = plan.subject.clone();
+    let exercise = plan.exercise;
     let outcome = tokio::task::spawn_blocking(move || -> Result<Value, String> {
         let results = analyze(&file, &opts)?;
         let m = &results.measurements;
         let mut score = json!({
+            "exercise": exercise,
             "neutral_hold": m.neutral_hold,
             "twstrs_hold_item": m.twstrs.hold_within_10deg,
             "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
@@ -630,12 +641,9 @@ async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
                     results: &results,
                 })
                 .map_err(|e| e.to_string())?;
-            let id = match added {
-                collis_store::Added::Stored(id) | collis_store::Added::Duplicate(id) => id,
-            };
+            let (collis_store::Added::Stored(id) | collis_store::Added::Duplicate(id)) = added;
             score["session_id"] = json!(id);
         }
-        score["exercise"] = json!(exercise);
         Ok(score)
     })
     .await;
@@ -647,7 +655,21 @@ async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
         Ok(Err(e)) => done["error"] = json!(format!("analysing the session: {e}")),
         Err(e) => done["error"] = json!(format!("analysing the session failed: {e}")),
     }
-    done
+}
+
+/// Send `done`, close, and read on until the client answers the close (or briefly): closing
+/// with its messages unread would reset the connection and could discard `done` on its way.
+pub(crate) async fn close_with(mut socket: WebSocket, done: &Value) {
+    let _ = send(&mut socket, done).await;
+    let _ = socket.send(Message::Close(None)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(Ok(m)) = socket.recv().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 #[cfg(test)]

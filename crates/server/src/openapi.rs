@@ -21,6 +21,7 @@ use utoipa::OpenApi;
         crate::api::session_report,
         crate::api::analyze,
         crate::live::imu,
+        crate::live_video::video,
     ),
     components(schemas(
         crate::api::ErrorBody,

@@ -1,0 +1,214 @@
+// Live biofeedback: webcam frames or the phone's motion sensors go to this server over a
+// WebSocket; the server measures the head angles (the same pipeline as for files) and sends
+// back the angles and a cue, shown as dials, a colour and a tone.
+"use strict";
+(() => {
+  const $ = collis.el;
+  const AXES = [["rotation", "rotation_deg"], ["tilt", "tilt_deg"], ["flexion", "flexion_deg"]];
+  const FEEDBACK_KEY = (code) => `collis.feedback.${code}`;
+  let ws = null, stream = null, audio = null, osc = null, gain = null, motionHandler = null;
+  let sent = 0, answered = 0, t0 = 0, inFlight = 0;
+
+  // Dials: a half circle from −90° to +90° with the target zone shaded.
+  function dial(name) {
+    return `<div class="dial"><svg viewBox="-105 -100 210 110" aria-label="${name}">
+      <path d="M -90 0 A 90 90 0 0 1 90 0" fill="none" stroke="#d7dde3" stroke-width="14"/>
+      <path id="zone-${name}" fill="none" stroke="#9ad3a8" stroke-width="14"/>
+      <line id="needle-${name}" x1="0" y1="0" x2="0" y2="-80" stroke="#1d232b" stroke-width="4" stroke-linecap="round"/>
+      <circle r="6" fill="#1d232b"/></svg>
+      <div>${name}</div><div class="value" id="value-${name}">–</div></div>`;
+  }
+  $("dials").innerHTML = AXES.map(([n]) => dial(n)).join("");
+  const polar = (deg, r) => { const a = (deg - 90) * Math.PI / 180; return [r * Math.cos(a), r * Math.sin(a)]; };
+  function drawZone(name, target, zone) {
+    const a = Math.max(-90, target - zone), b = Math.min(90, target + zone);
+    const [x0, y0] = polar(a, 90), [x1, y1] = polar(b, 90);
+    $(`zone-${name}`).setAttribute("d", `M ${x0} ${y0} A 90 90 0 0 1 ${x1} ${y1}`);
+  }
+  function settings() {
+    return {
+      target_deg: [+$("t-rot").value, +$("t-tilt").value, +$("t-flex").value],
+      zone_deg: +$("zone").value,
+      axes: [true, true, true],
+      quiet_when_good: $("quiet").checked,
+    };
+  }
+  function showZones() { const s = settings(); AXES.forEach(([n], i) => drawZone(n, s.target_deg[i], s.zone_deg)); }
+  showZones();
+  for (const id of ["zone", "t-rot", "t-tilt", "t-flex", "quiet"]) $(id).addEventListener("change", () => {
+    showZones();
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "feedback", ...settings() }));
+  });
+
+  // Settings per subject, kept in this browser; progress from the record.
+  $("subject").addEventListener("change", async () => {
+    const code = $("subject").value.trim();
+    if (!code) return;
+    const saved = localStorage.getItem(FEEDBACK_KEY(code));
+    if (saved) {
+      const s = JSON.parse(saved);
+      [$("t-rot").value, $("t-tilt").value, $("t-flex").value] = s.target_deg;
+      $("zone").value = s.zone_deg; $("quiet").checked = s.quiet_when_good;
+      showZones();
+    }
+    loadProgress(code);
+  });
+  async function loadProgress(code) {
+    try {
+      const sessions = (await collis.get(`/api/subjects/${encodeURIComponent(code)}/sessions`)).filter((s) => s.task === "hold-neutral").slice(-60);
+      const points = [];
+      for (const s of sessions) points.push({ date: s.recorded_on, value: (await collis.get(`/api/sessions/${s.id}`)).neutral_hold.longest_hold_s });
+      $("progress").innerHTML = points.length ? collis.lineChart([{ label: "longest hold within the zone", points, colour: "#1b8a3a" }], [], " s") : "<p class=notice>No hold-neutral sessions yet.</p>";
+    } catch (e) { $("progress").innerHTML = `<p class=notice>${collis.esc(e.message)}</p>`; }
+  }
+
+  function tone(hz) {
+    if (!$("sound").checked || !audio) return;
+    if (hz == null) { gain.gain.setTargetAtTime(0, audio.currentTime, 0.05); return; }
+    osc.frequency.setTargetAtTime(hz, audio.currentTime, 0.05);
+    gain.gain.setTargetAtTime(0.15, audio.currentTime, 0.05);
+  }
+
+  function show(frame) {
+    if (frame.calibrating) {
+      $("status").textContent = `Hold the head straight, looking ahead… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? " (no face seen)" : "");
+      $("cue").dataset.colour = "none"; $("cue").textContent = "calibrating";
+      return;
+    }
+    if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face"; tone(null); return; }
+    $("status").textContent = "Running: keep the dial needles in the green zones.";
+    AXES.forEach(([n, key]) => {
+      const v = frame[key];
+      $(`value-${n}`).textContent = collis.deg(v);
+      const [x, y] = polar(Math.max(-90, Math.min(90, v)), 80);
+      $(`needle-${n}`).setAttribute("x2", x); $(`needle-${n}`).setAttribute("y2", y);
+    });
+    const c = frame.cue;
+    $("cue").dataset.colour = c.colour;
+    $("cue").textContent = c.in_zone ? "in the zone" : `${c.worst_deg.toFixed(0)}° ${c.worst_axis} — back toward the target`;
+    tone(c.tone_hz);
+  }
+
+  function finish(done) {
+    tone(null);
+    $("start").disabled = false; $("stop").disabled = true;
+    const s = done.score;
+    let html = `<h2>Result</h2>`;
+    if (done.error) html += `<p class="error">${collis.esc(done.error)}</p>`;
+    if (done.warning) html += `<p>${collis.esc(done.warning)}</p>`;
+    if (s) {
+      const h = s.neutral_hold;
+      html += `<p>Time within the zone: ${h.time_within_s.toFixed(1)} s; longest hold ${h.longest_hold_s.toFixed(1)} s; first hold ${h.first_hold_s.toFixed(1)} s.</p>`;
+      if (s.twstrs_hold_item) html += `<p>TWSTRS time within 10° of neutral: ${s.twstrs_hold_item.score}/${s.twstrs_hold_item.max} — ${collis.esc(s.twstrs_hold_item.rule)}</p>`;
+      if (s.tremor.present) html += `<p>Tremor ${s.tremor.amplitude_deg.toFixed(2)}° at ${s.tremor.frequency_hz.toFixed(1)} Hz.</p>`;
+    }
+    if (done.session_id != null) html += `<p id="stored">Stored as session ${done.session_id}: <a href="/api/sessions/${done.session_id}/report" target="_blank">report</a>.</p>`;
+    html += `<p class="notice">${collis.esc(done.notice ?? "")}</p>`;
+    $("result").innerHTML = html;
+    $("status").textContent = done.completed ? "Exercise complete." : "Stopped.";
+    if ($("subject").value.trim()) loadProgress($("subject").value.trim());
+    stopSources();
+  }
+
+  function stopSources() {
+    if (stream) { for (const t of stream.getTracks()) t.stop(); stream = null; }
+    if (motionHandler) { window.removeEventListener("devicemotion", motionHandler); motionHandler = null; }
+  }
+
+  function connect(path, params, onOpen) {
+    const q = new URLSearchParams(params);
+    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}?${q}`);
+    ws.binaryType = "arraybuffer";
+    ws.onopen = onOpen;
+    ws.onmessage = (ev) => {
+      const m = JSON.parse(ev.data);
+      if (m.type === "angles") { answered++; inFlight = Math.max(0, inFlight - 1); m.frames.forEach(show); }
+      else if (m.type === "figures") {
+        const h = m.hold, t = m.tremor;
+        $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
+        $("tremor").textContent = t.present ? `tremor ${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz` : "no tremor";
+        $("fps").textContent = `${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
+      } else if (m.type === "done") finish(m);
+      else if (m.type === "warning") console.warn(m.message);
+    };
+    ws.onclose = () => { $("start").disabled = false; $("stop").disabled = true; };
+    ws.onerror = () => { $("status").textContent = "Connection to the server failed."; };
+  }
+
+  async function startWebcam(params) {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    const video = $("preview");
+    video.srcObject = stream;
+    await video.play();
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth || 640; canvas.height = video.videoHeight || 480;
+    const ctx = canvas.getContext("2d");
+    const fps = stream.getVideoTracks()[0].getSettings().frameRate || 30;
+    connect("/api/live/video", { ...params, rate: fps }, () => {
+      // Each new camera frame once (requestVideoFrameCallback where the browser has it), with
+      // at most two frames in flight, so the rate adapts to what the server keeps up with.
+      const next = (f) => video.requestVideoFrameCallback ? video.requestVideoFrameCallback(f) : requestAnimationFrame(f);
+      const pump = () => {
+        if (!ws || ws.readyState !== 1) return;
+        if (inFlight < 2) {
+          ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+          const t = performance.now() / 1000;
+          inFlight++;
+          canvas.toBlob(async (blob) => {
+            const jpeg = new Uint8Array(await blob.arrayBuffer());
+            const msg = new Uint8Array(8 + jpeg.length);
+            new DataView(msg.buffer).setFloat64(0, t, true);
+            msg.set(jpeg, 8);
+            if (ws && ws.readyState === 1) { ws.send(msg); sent++; }
+          }, "image/jpeg", 0.85);
+        }
+        next(pump);
+      };
+      pump();
+    });
+  }
+
+  function startPhone(params) {
+    // DeviceMotion: rotationRate in °/s about the device's z (alpha), x (beta), y (gamma);
+    // accelerationIncludingGravity in m/s². Worn on a headband at the back of the head,
+    // screen facing out and upright: device x = right, y = up, z = back.
+    let seq = 0, batch = [], rate = null;
+    const send = () => { if (batch.length && ws && ws.readyState === 1) { ws.send(JSON.stringify(batch)); sent += batch.length; } batch = []; };
+    motionHandler = (e) => {
+      const r = e.rotationRate, a = e.accelerationIncludingGravity;
+      if (!r || !a || a.x == null) return;
+      if (!rate) {
+        rate = 1000 / (e.interval || 16.7);
+        connect("/api/live/imu", { ...params, rate: rate.toFixed(1), axes: "x=right,y=up,z=back", no_mag: true }, () => {});
+      }
+      const d = Math.PI / 180;
+      batch.push({ seq: seq++, t: e.timeStamp / 1000, gyr: [r.beta * d, r.gamma * d, r.alpha * d], acc: [a.x, a.y, a.z] });
+      if (batch.length >= 5) send();
+    };
+    if (typeof DeviceMotionEvent !== "undefined" && typeof DeviceMotionEvent.requestPermission === "function") {
+      DeviceMotionEvent.requestPermission().then((p) => { if (p === "granted") window.addEventListener("devicemotion", motionHandler); });
+    } else window.addEventListener("devicemotion", motionHandler);
+  }
+
+  $("setup").onsubmit = async (ev) => {
+    ev.preventDefault();
+    $("result").innerHTML = ""; sent = answered = inFlight = 0; t0 = performance.now();
+    if ($("sound").checked && !audio) {
+      audio = new AudioContext(); osc = audio.createOscillator(); gain = audio.createGain();
+      gain.gain.value = 0; osc.connect(gain).connect(audio.destination); osc.start();
+    }
+    const code = $("subject").value.trim();
+    const s = settings();
+    if (code) localStorage.setItem(FEEDBACK_KEY(code), JSON.stringify(s));
+    const params = { exercise: $("exercise").value, seconds: $("seconds").value, zone: s.zone_deg, target: s.target_deg.join(","), quiet: s.quiet_when_good };
+    if (code) params.subject = code;
+    $("start").disabled = true; $("stop").disabled = false;
+    try {
+      if ($("source").value === "webcam") await startWebcam(params); else startPhone(params);
+    } catch (e) {
+      $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`;
+      $("start").disabled = false; $("stop").disabled = true;
+    }
+  };
+  $("stop").onclick = () => { if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "stop" })); };
+})();

@@ -30,10 +30,19 @@ pub fn read_image(path: &Path) -> Result<OwnedRgb, VisionError> {
         reason,
     };
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    decode_image(&bytes, path)
+}
+
+/// Decodes PNG or JPEG bytes (a file's, or a webcam frame's) into RGB8; errors name `path`.
+pub fn decode_image(bytes: &[u8], path: &Path) -> Result<OwnedRgb, VisionError> {
+    let fail = |reason: String| VisionError::Image {
+        path: path.to_path_buf(),
+        reason,
+    };
     if bytes.is_empty() {
         return Err(fail("empty file (0 bytes): not an image".into()));
     }
-    let img = image::load_from_memory(&bytes)
+    let img = image::load_from_memory(bytes)
         .map_err(|e| fail(format!("not a readable PNG/JPEG image: {e}")))?
         .to_rgb8();
     let (w, h) = img.dimensions();

@@ -324,20 +324,90 @@ impl VideoWriter {
         let VideoWriter {
             path, child, stdin, ..
         } = self;
-        drop(stdin);
-        let out = child
-            .wait_with_output()
-            .map_err(|e| fail(&path, e.to_string()))?;
-        if !out.status.success() {
-            return Err(fail(
-                &path,
-                format!(
-                    "encoding the overlay failed: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ),
-            ));
-        }
-        Ok(())
+        wait_encoder(&path, child, stdin, "encoding the overlay")
+    }
+}
+
+/// Closes an encoder's input and waits for it; its error output becomes the error.
+fn wait_encoder(
+    path: &Path,
+    child: Child,
+    stdin: Option<std::process::ChildStdin>,
+    what: &str,
+) -> Result<(), VisionError> {
+    drop(stdin);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| fail(path, e.to_string()))?;
+    if !out.status.success() {
+        return Err(fail(
+            path,
+            format!(
+                "{what} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores JPEG frames as they come (a live webcam session): appended to a Motion-JPEG stream
+/// file (`.mjpeg`, itself readable by ffmpeg, so a crash keeps every frame written), then
+/// put without re-encoding into a Matroska video at the session's measured frame rate, so the
+/// session can be analysed again like any video file.
+pub struct JpegVideoWriter {
+    path: PathBuf,
+    raw: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl JpegVideoWriter {
+    /// Frames go to `path` with the extension `.mjpeg` until [`Self::finish`] writes `path`.
+    pub fn create(path: &Path) -> Result<Self, VisionError> {
+        let raw = path.with_extension("mjpeg");
+        let file = std::fs::File::create(&raw).map_err(|e| fail(&raw, e.to_string()))?;
+        Ok(JpegVideoWriter {
+            path: path.to_path_buf(),
+            raw,
+            out: std::io::BufWriter::new(file),
+        })
+    }
+
+    /// Appends one JPEG frame.
+    pub fn write(&mut self, jpeg: &[u8]) -> Result<(), VisionError> {
+        std::io::Write::write_all(&mut self.out, jpeg)
+            .map_err(|e| fail(&self.raw, format!("storing the frames: {e}")))
+    }
+
+    /// Writes the video at `fps` frames per second and removes the stream file.
+    pub fn finish(self, fps: f64) -> Result<(), VisionError> {
+        let JpegVideoWriter { path, raw, out } = self;
+        out.into_inner()
+            .map_err(|e| fail(&raw, format!("storing the frames: {e}")))?
+            .sync_all()
+            .map_err(|e| fail(&raw, format!("storing the frames: {e}")))?;
+        let child = Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-nostdin",
+                "-nostats",
+                "-loglevel",
+                "error",
+                "-y",
+            ])
+            .args(["-f", "mjpeg", "-framerate"])
+            .arg(format!("{fps:.4}"))
+            .arg("-i")
+            .arg(&raw)
+            .args(["-c:v", "copy", "-f", "matroska"])
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| spawn_error(&path, "ffmpeg", e))?;
+        wait_encoder(&path, child, None, "writing the video")?;
+        std::fs::remove_file(&raw).map_err(|e| fail(&raw, e.to_string()))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::video::{self, VideoArgs};
 use crate::{openface, run, summary};
 use anyhow::Result;
 use clap::Args;
-use collis_core::results::Task;
+use collis_core::results::{Results, Task};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -44,9 +44,11 @@ pub struct AnalyzeArgs {
     pub video: VideoArgs,
 }
 
-pub fn run(a: &AnalyzeArgs) -> Result<()> {
+/// The results document of `collis analyze` with these arguments (also what `collis serve`
+/// gives for an upload or a live session).
+pub fn results(a: &AnalyzeArgs) -> Result<Results> {
     let rate = a.angles.import.rate;
-    let results = if video::is_video(&a.input) {
+    Ok(if video::is_video(&a.input) {
         anyhow::ensure!(
             a.without.is_none() && a.emg.emg.is_none(),
             "--without and --emg are for head-sensor recordings, not video (yet)"
@@ -91,7 +93,11 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
             results.measurements.emg = Some(run.emg);
         }
         results
-    };
+    })
+}
+
+pub fn run(a: &AnalyzeArgs) -> Result<()> {
+    let results = results(a)?;
     if let Some(out) = &a.json {
         run::write_json(&results, out)?;
     }

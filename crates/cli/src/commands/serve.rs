@@ -3,6 +3,7 @@
 //! and live sessions are analysed by the same code as `collis analyze`.
 
 use crate::args::AngleArgs;
+use crate::commands::analyze::AnalyzeArgs;
 use crate::commands::db::DbArgs;
 use crate::video::VideoArgs;
 use anyhow::{Context, Result};
@@ -40,19 +41,9 @@ pub struct ServeArgs {
     pub db: DbArgs,
 }
 
-/// Analyse any recording the way `collis analyze FILE` does: face video, surface EMG or a
-/// head-sensor file (with the given mounting and neutral segment).
+/// Analyse any recording exactly as `collis analyze FILE` does (head sensor, face video,
+/// OpenFace CSV or surface EMG), with the uploader's task, neutral segment and mounting.
 pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Result<Results> {
-    if crate::video::is_video(path) {
-        let video = VideoArgs {
-            models: models.map(Path::to_path_buf),
-            ..Default::default()
-        };
-        return crate::video::analyze(path, &video, o.neutral_s, o.task, &[]);
-    }
-    if crate::emg::is_emg(path) {
-        return crate::emg::analyze_only(path, &Default::default(), None, o.task);
-    }
     let mut angles = AngleArgs {
         neutral: o.neutral_s,
         no_mag: o.no_mag,
@@ -61,7 +52,20 @@ pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Re
     if let Some(m) = &o.mounting {
         angles.axes = m.parse().map_err(|e| anyhow::anyhow!("axes '{m}': {e}"))?;
     }
-    crate::run::analyze(path, &angles, o.task)
+    crate::commands::analyze::results(&AnalyzeArgs {
+        input: path.to_path_buf(),
+        json: None,
+        task: o.task,
+        trick: Vec::new(),
+        without: None,
+        quiet: true,
+        angles,
+        emg: Default::default(),
+        video: VideoArgs {
+            models: models.map(Path::to_path_buf),
+            ..Default::default()
+        },
+    })
 }
 
 pub fn run(a: &ServeArgs) -> Result<()> {
@@ -84,6 +88,7 @@ pub fn run(a: &ServeArgs) -> Result<()> {
         recordings_dir,
         max_upload_bytes: a.max_upload_mib.saturating_mul(1024 * 1024),
         max_live_streams: a.max_live_streams,
+        models_dir: a.models.clone(),
         analyze: Arc::new(move |path: &Path, o: &UploadOptions| {
             analyze_file(path, o, models.as_deref()).map_err(|e| format!("{e:#}"))
         }),
