@@ -2,6 +2,7 @@
 //! plain HTTP/1.1 and WebSocket (tungstenite) as a browser or a sensor app would.
 
 mod common;
+mod live_client;
 
 use common::{collis, text};
 use serde_json::Value;
@@ -714,5 +715,23 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
             std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000,
             "{shot}"
         );
+    }
+}
+
+#[test]
+fn fifty_concurrent_live_streams_account_for_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = serve(dir.path(), &[]);
+    // 50 streams at 100 Hz for 15 s (the bench runs 60 s and reports the latency).
+    let reports = live_client::run_streams(&srv.addr, 50, 100.0, 15.0);
+    for r in &reports {
+        let a = &r.done["accounting"];
+        assert_eq!(a["received"].as_u64(), Some(r.sent), "{a}");
+        assert_eq!(a["delivered"].as_u64(), Some(r.sent), "{a}");
+        for k in ["lost", "late", "duplicate", "invalid", "out_of_time"] {
+            assert_eq!(a[k], 0, "{k}: {a}");
+        }
+        assert_eq!(r.rtt_ms.len() as u64, r.sent, "every sample got its cue");
+        assert!(r.done["error"].is_null(), "{}", r.done);
     }
 }
