@@ -18,7 +18,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 fn env_or(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -27,7 +30,14 @@ fn main() {
     let seconds = env_or("COLLIS_STREAM_SECONDS", 60.0);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_collis"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--max-live-streams", "200", "--db"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--max-live-streams",
+            "200",
+            "--db",
+        ])
         .arg(dir.path().join("record.db"))
         .arg("--recordings")
         .arg(dir.path().join("live"))
@@ -48,19 +58,33 @@ fn main() {
     let reports = live_client::run_streams(&addr, streams, 100.0, seconds);
     let _ = child.kill();
     let _ = child.wait();
-    let field = |r: &live_client::StreamReport, k: &str| r.done["accounting"][k].as_u64().unwrap_or(0);
+    let field =
+        |r: &live_client::StreamReport, k: &str| r.done["accounting"][k].as_u64().unwrap_or(0);
     let sum = |k: &str| reports.iter().map(|r| field(r, k)).sum::<u64>();
     let sent: u64 = reports.iter().map(|r| r.sent).sum();
-    let mut p50: Vec<f64> = reports.iter().filter_map(|r| r.done["latency"]["p50_ms"].as_f64()).collect();
-    let mut p99: Vec<f64> = reports.iter().filter_map(|r| r.done["latency"]["p99_ms"].as_f64()).collect();
-    let mut rtt: Vec<f64> = reports.iter().flat_map(|r| r.rtt_ms.iter().copied()).collect();
+    let mut p50: Vec<f64> = reports
+        .iter()
+        .filter_map(|r| r.done["latency"]["p50_ms"].as_f64())
+        .collect();
+    let mut p99: Vec<f64> = reports
+        .iter()
+        .filter_map(|r| r.done["latency"]["p99_ms"].as_f64())
+        .collect();
+    let mut rtt: Vec<f64> = reports
+        .iter()
+        .flat_map(|r| r.rtt_ms.iter().copied())
+        .collect();
     let (p50_med, p99_med, p99_max) = (
         live_client::quantile(&mut p50, 0.5),
         live_client::quantile(&mut p99, 0.5),
         live_client::quantile(&mut p99, 1.0),
     );
-    let (rtt50, rtt99) = (live_client::quantile(&mut rtt, 0.5), live_client::quantile(&mut rtt, 0.99));
-    let accounted = sum("delivered") + sum("late") + sum("duplicate") + sum("invalid") == sum("received");
+    let (rtt50, rtt99) = (
+        live_client::quantile(&mut rtt, 0.5),
+        live_client::quantile(&mut rtt, 0.99),
+    );
+    let accounted =
+        sum("delivered") + sum("late") + sum("duplicate") + sum("invalid") == sum("received");
     let table = format!(
         "{streams} concurrent head-sensor streams × 100 Hz × {seconds:.0} s over loopback WebSocket (`cargo bench -p collis --bench live_streams`), one sample per message.\n\n\
 | samples sent | received | delivered | lost / late / duplicate / invalid | server latency arrival → cue, p50 (median of streams) | p99 (median / worst stream) | client round trip p50 / p99 | p99 < 5 ms |\n\
@@ -75,7 +99,10 @@ fn main() {
         if p99_max < 5.0 { "✓" } else { "✗" },
     );
     println!("{table}");
-    assert!(accounted && sum("received") == sent, "samples unaccounted for");
+    assert!(
+        accounted && sum("received") == sent,
+        "samples unaccounted for"
+    );
     if let Ok(readme) = std::env::var("COLLIS_README") {
         let text = std::fs::read_to_string(&readme).expect("README");
         let (a, b) = ("<!-- live-speed:start -->\n", "<!-- live-speed:end -->");

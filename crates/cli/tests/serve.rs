@@ -734,4 +734,91 @@ fn fifty_concurrent_live_streams_account_for_every_sample() {
         assert_eq!(r.rtt_ms.len() as u64, r.sent, "every sample got its cue");
         assert!(r.done["error"].is_null(), "{}", r.done);
     }
+    let mut rtt: Vec<f64> = reports
+        .iter()
+        .flat_map(|r| r.rtt_ms.iter().copied())
+        .collect();
+    let (p50, p99) = (
+        live_client::quantile(&mut rtt, 0.5),
+        live_client::quantile(&mut rtt, 0.99),
+    );
+    eprintln!("50 streams: client round trip p50 {p50:.2} ms, p99 {p99:.2} ms (debug build; the bench measures release)");
+}
+
+#[test]
+fn a_head_sensor_streaming_over_udp_is_measured_watched_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (rec, truth) = simulate(p, "laterocollis", "20");
+    let n0 = truth["neutral_s"][0].as_f64().unwrap();
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let udp_addr = format!("127.0.0.1:{port}");
+    let srv = serve(p, &["--udp", &udp_addr, "--udp-subject", "U-01"]);
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let name = format!("udp:{}", sock.local_addr().unwrap());
+    let lines: Vec<String> = rows(&rec)
+        .iter()
+        .filter(|r| r[0] >= n0)
+        .enumerate()
+        .map(|(i, r)| {
+            let v: Vec<String> = r.iter().map(|x| x.to_string()).collect();
+            format!("{i},{}", v.join(","))
+        })
+        .collect();
+    sock.send_to(lines[0].as_bytes(), &udp_addr).unwrap();
+    // The stream shows up for watchers.
+    let mut listed = false;
+    for _ in 0..50 {
+        let (_, _, body) = http(&srv.addr, "GET", "/api/live/streams", &[], b"");
+        if json_of(&body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == name.as_str())
+        {
+            listed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(listed, "{name} not listed");
+    let url = format!("ws://{}/api/live/watch?stream={name}", srv.addr);
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    // Four samples per datagram; datagram 20 lost, datagrams 30 and 31 swapped, one bad line.
+    let mut grams: Vec<String> = lines[1..].chunks(4).map(|c| c.join("\n")).collect();
+    let lost = grams.remove(20);
+    grams.swap(29, 30);
+    grams[40].push_str("\nnot,a,sample");
+    for g in &grams {
+        sock.send_to(g.as_bytes(), &udp_addr).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut angles = 0;
+    let done = loop {
+        let m: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();
+        match m["type"].as_str() {
+            Some("angles") => angles += m["frames"].as_array().unwrap().len(),
+            Some("done") => break m,
+            _ => {}
+        }
+    };
+    let a = &done["accounting"];
+    let sent = lines.len() - lost.lines().count() + 1;
+    assert_eq!(a["received"], sent as u64, "{a}");
+    assert_eq!(a["lost"], 4, "{a}");
+    assert_eq!(a["invalid"], 1, "{a}");
+    assert_eq!(a["reordered"], 4, "{a}");
+    assert!(angles > 1000, "{angles} frames watched");
+    // Laterocollis: the stored session's tilt is the simulated posture.
+    let id = done["session_id"].as_i64().expect("stored for U-01");
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let tilt = json_of(&body)["posture"]["tilt_deg"]["median"]
+        .as_f64()
+        .unwrap();
+    let truth_tilt = truth["posture_median_deg"][1].as_f64().unwrap();
+    assert!((tilt - truth_tilt).abs() < 1.5, "{tilt} vs {truth_tilt}");
 }

@@ -8,6 +8,7 @@
 //! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
 //!   ([`collis_analysis::live`]), with cues back and exercises stored as sessions;
 //! - [`live_video`]: live webcam frames over WebSocket through the face pipeline, same cues;
+//! - [`udp`]: head sensors streaming CSV over UDP, watched from the live page;
 //! - [`stream`]: sequence accounting for live streams (loss, reordering, duplicates);
 //! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary.
 //!
@@ -20,6 +21,7 @@ pub mod live_video;
 pub mod openapi;
 pub mod pages;
 pub mod stream;
+pub mod udp;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -66,6 +68,8 @@ pub struct ServerConfig {
     pub max_live_streams: usize,
     /// Directory of the face models (`None`: `$COLLIS_MODELS`, else the user cache).
     pub models_dir: Option<PathBuf>,
+    /// Head sensors streaming over UDP: the address and the plan each stream follows.
+    pub udp: Option<(SocketAddr, live::LivePlan)>,
     pub analyze: AnalyzeFile,
 }
 
@@ -89,6 +93,8 @@ pub struct AppState {
     pub live_slots: Arc<Semaphore>,
     /// The face pipeline for webcam sessions, or why it is not available.
     pub estimator: Result<Arc<collis_vision::Estimator>, String>,
+    /// Live streams that can be watched.
+    pub hub: udp::Hub,
 }
 
 impl AppState {
@@ -146,12 +152,38 @@ pub async fn bind(cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router)
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|e| ServeError::Bind(cfg.addr, e))?;
+    if let Some((addr, _)) = &cfg.udp {
+        auth::check_bind(addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
+    }
+    let udp = match &cfg.udp {
+        Some((addr, plan)) => Some((
+            tokio::net::UdpSocket::bind(addr)
+                .await
+                .map_err(|e| ServeError::Bind(*addr, e))?,
+            plan.clone(),
+        )),
+        None => None,
+    };
     let state = AppState {
         store: Arc::new(Mutex::new(store)),
         live_slots: Arc::new(Semaphore::new(cfg.max_live_streams)),
         estimator,
+        hub: udp::Hub::default(),
         cfg: Arc::new(cfg),
     };
+    if let Some((socket, plan)) = udp {
+        // Off loopback each line starts with the token (a datagram has no header).
+        let token = (!socket.local_addr()?.ip().is_loopback())
+            .then(|| state.cfg.token.clone())
+            .flatten();
+        tokio::spawn(udp::run(
+            socket,
+            state.clone(),
+            plan,
+            token,
+            state.hub.clone(),
+        ));
+    }
     Ok((listener, app(state)))
 }
 

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/live/imu", get(imu))
         .route("/api/live/video", get(crate::live_video::video))
+        .route("/api/live/streams", get(streams))
+        .route("/api/live/watch", get(watch))
 }
 
 /// Options of a live stream (query string of the WebSocket URL).
@@ -230,6 +232,51 @@ pub async fn imu(
         }))
 }
 
+/// Live streams that can be watched (head sensors streaming over UDP).
+#[utoipa::path(get, path = "/api/live/streams", responses((status = 200, body = [String])))]
+pub async fn streams(State(st): State<AppState>) -> axum::Json<Vec<String>> {
+    axum::Json(st.hub.names())
+}
+
+/// Query of `/api/live/watch`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WatchQuery {
+    /// A name from `/api/live/streams`.
+    pub stream: String,
+}
+
+/// `GET /api/live/watch?stream=NAME`: the angles, cues, figures and end of a running stream.
+#[utoipa::path(get, path = "/api/live/watch", params(WatchQuery),
+    responses((status = 101, description = "WebSocket: the stream's messages as a live stream sends them"),
+              (status = 404, body = crate::api::ErrorBody)))]
+pub async fn watch(
+    State(st): State<AppState>,
+    Query(q): Query<WatchQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let mut rx = st.hub.watch(&q.stream).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            format!("no live stream '{}' (see /api/live/streams)", q.stream),
+        )
+    })?;
+    Ok(ws.on_upgrade(move |mut socket| async move {
+        loop {
+            match rx.recv().await {
+                Ok(m) => {
+                    let end = m.contains(r#""type":"done""#);
+                    if socket.send(Message::Text(m.into())).await.is_err() || end {
+                        break;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => break,
+            }
+        }
+        let _ = socket.send(Message::Close(None)).await;
+    }))
+}
+
 /// One incoming sample.
 #[derive(Debug, Deserialize)]
 struct WireSample {
@@ -326,7 +373,7 @@ impl Recorder {
 }
 
 /// The state of one stream.
-struct Stream {
+pub(crate) struct Stream {
     live: LiveHead,
     plan: LivePlan,
     reorder: Reorder<ImuSample>,
@@ -346,6 +393,61 @@ struct Stream {
 }
 
 impl Stream {
+    pub(crate) fn new(plan: LivePlan, dir: &std::path::Path) -> Self {
+        Stream {
+            live: LiveHead::new(plan.cfg.clone()),
+            reorder: Reorder::default(),
+            recorder: Recorder {
+                path: PathBuf::new(),
+                writer: None,
+                dir: dir.to_path_buf(),
+                stem: session_stem(&plan),
+                last_flush: Instant::now(),
+            },
+            plan,
+            last_t: None,
+            invalid: 0,
+            received_invalid: 0,
+            out_of_time: 0,
+            end_s: None,
+            done: false,
+            latency_ms: Histogram::new(0.0, 1000.0, 0.001),
+            window_start: Instant::now(),
+            window_samples: 0.0,
+        }
+    }
+
+    /// Take sample `seq` (in any order); what is now in order goes through the pipeline and
+    /// its output into `frames`.
+    pub(crate) fn push(
+        &mut self,
+        seq: u64,
+        sample: ImuSample,
+        frames: &mut Vec<Value>,
+    ) -> Result<(), String> {
+        let mut ready = Vec::new();
+        self.reorder.push(seq, sample, |x| ready.push(x));
+        ready.into_iter().try_for_each(|x| self.deliver(x, frames))
+    }
+
+    /// A sample that could not be read.
+    pub(crate) fn invalid(&mut self) {
+        self.invalid += 1;
+        self.received_invalid += 1;
+    }
+
+    /// Whether the exercise is over.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// End of stream: what is held for reordering goes through the pipeline.
+    pub(crate) fn drain(&mut self, frames: &mut Vec<Value>) -> Result<(), String> {
+        let mut tail = Vec::new();
+        self.reorder.finish(|x| tail.push(x));
+        tail.into_iter().try_for_each(|x| self.deliver(x, frames))
+    }
+
     /// Put one decoded sample through the pipeline; its output goes into `frames`.
     fn deliver(&mut self, s: ImuSample, frames: &mut Vec<Value>) -> Result<(), String> {
         if self.done {
@@ -392,7 +494,7 @@ impl Stream {
         })
     }
 
-    fn figures(&self) -> Value {
+    pub(crate) fn figures(&self) -> Value {
         let m = self.live.snapshot().measurements;
         json!({
             "type": "figures",
@@ -439,28 +541,7 @@ pub(crate) async fn send(socket: &mut WebSocket, v: &Value) -> bool {
 }
 
 async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
-    let stem = session_stem(&plan);
-    let mut s = Stream {
-        live: LiveHead::new(plan.cfg.clone()),
-        reorder: Reorder::default(),
-        recorder: Recorder {
-            path: PathBuf::new(),
-            writer: None,
-            dir: st.cfg.recordings_dir.clone(),
-            stem,
-            last_flush: Instant::now(),
-        },
-        plan,
-        last_t: None,
-        invalid: 0,
-        received_invalid: 0,
-        out_of_time: 0,
-        end_s: None,
-        done: false,
-        latency_ms: Histogram::new(0.0, 1000.0, 0.001),
-        window_start: Instant::now(),
-        window_samples: 0.0,
-    };
+    let mut s = Stream::new(plan, &st.cfg.recordings_dir);
     let hello = json!({
         "type": "ready", "exercise": s.plan.exercise, "seconds": s.plan.seconds,
         "calibration_s": s.plan.cfg.calibration_s, "feedback": s.plan.cfg.feedback,
@@ -491,8 +572,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
             }
             Ok(Incoming::Samples(items)) => items,
             Err(e) => {
-                s.invalid += 1;
-                s.received_invalid += 1;
+                s.invalid();
                 let w = json!({"type": "warning", "message": format!("message ignored: {e}")});
                 if !send(&mut socket, &w).await {
                     break;
@@ -509,20 +589,16 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         frames.clear();
         let mut failed = None;
         for item in items {
-            let Some((seq, sample)) = serde_json::from_value::<WireSample>(item)
+            match serde_json::from_value::<WireSample>(item)
                 .ok()
                 .and_then(|w| Some((w.seq, w.sample()?)))
-            else {
-                s.invalid += 1;
-                s.received_invalid += 1;
-                continue;
-            };
-            let mut ready = Vec::new();
-            s.reorder.push(seq, sample, |x| ready.push(x));
-            for x in ready {
-                if let Err(e) = s.deliver(x, &mut frames) {
-                    failed = Some(e);
+            {
+                Some((seq, sample)) => {
+                    if let Err(e) = s.push(seq, sample, &mut frames) {
+                        failed = Some(e);
+                    }
                 }
+                None => s.invalid(),
             }
         }
         if let Some(e) = failed {
@@ -543,25 +619,21 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
                 break;
             }
         }
-        if s.done {
+        if s.is_done() {
             break;
         }
     }
     // What is still held for reordering is delivered; the recording is closed and analysed.
-    let mut tail = Vec::new();
-    s.reorder.finish(|x| tail.push(x));
     frames.clear();
-    for x in tail {
-        if let Err(e) = s.deliver(x, &mut frames) {
-            error.get_or_insert(e);
-        }
+    if let Err(e) = s.drain(&mut frames) {
+        error.get_or_insert(e);
     }
     let done = finish(&st, &mut s, error).await;
     close_with(socket, &done).await;
 }
 
 /// Close the recording, analyse it like an imported file and store it as a session.
-async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
+pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>) -> Value {
     let latency = json!({
         "messages": s.latency_ms.count(),
         "p50_ms": s.latency_ms.quantile(0.5),

@@ -22,6 +22,8 @@ use utoipa::OpenApi;
         crate::api::analyze,
         crate::live::imu,
         crate::live_video::video,
+        crate::live::streams,
+        crate::live::watch,
     ),
     components(schemas(
         crate::api::ErrorBody,
@@ -46,4 +48,16 @@ pub fn json() -> String {
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_document_is_the_code_s() {
+        let committed = include_str!("../../../docs/openapi.json");
+        assert!(
+            super::json().trim() == committed.trim(),
+            "docs/openapi.json is out of date: run `cargo run -- serve --openapi > docs/openapi.json`"
+        );
+    }
 }

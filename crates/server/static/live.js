@@ -190,6 +190,15 @@
     } else window.addEventListener("devicemotion", motionHandler);
   }
 
+  // A head sensor streaming over UDP runs on the server's settings (serve --udp …): the page
+  // watches it.
+  async function watchUdp() {
+    const names = await collis.get("/api/live/streams");
+    if (!names.length) throw new Error("no sensor is streaming to this server now (collis serve --udp HOST:PORT)");
+    $("status").textContent = `Watching ${names[0]}`;
+    connect("/api/live/watch", { stream: names[0] }, () => {});
+  }
+
   $("setup").onsubmit = async (ev) => {
     ev.preventDefault();
     $("result").innerHTML = ""; sent = answered = inFlight = 0; t0 = performance.now();
@@ -204,7 +213,10 @@
     if (code) params.subject = code;
     $("start").disabled = true; $("stop").disabled = false;
     try {
-      if ($("source").value === "webcam") await startWebcam(params); else startPhone(params);
+      const source = $("source").value;
+      if (source === "webcam") await startWebcam(params);
+      else if (source === "phone") startPhone(params);
+      else await watchUdp();
     } catch (e) {
       $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`;
       $("start").disabled = false; $("stop").disabled = true;

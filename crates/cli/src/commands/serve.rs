@@ -9,6 +9,7 @@ use crate::video::VideoArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use collis_core::results::Results;
+use collis_server::live::{LivePlan, LiveQuery};
 use collis_server::{ServerConfig, UploadOptions};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,19 @@ pub struct ServeArgs {
     /// Directory of the face models for uploaded videos and the webcam.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
+    /// Also receive head sensors streaming CSV lines over UDP on this address (each sender a
+    /// live stream, watched from the live page); off loopback each line starts with the token.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub udp: Option<SocketAddr>,
+    /// Sampling rate of the UDP streams, Hz.
+    #[arg(long, default_value_t = 100.0)]
+    pub udp_rate: f64,
+    /// Sensor mounting of the UDP streams (as --axes of analyze).
+    #[arg(long, value_name = "x=..,y=..,z..")]
+    pub udp_axes: Option<String>,
+    /// Store each UDP stream as a session of this subject.
+    #[arg(long, value_name = "CODE")]
+    pub udp_subject: Option<String>,
     /// Print the OpenAPI document of the REST API and exit.
     #[arg(long)]
     pub openapi: bool,
@@ -89,6 +103,27 @@ pub fn run(a: &ServeArgs) -> Result<()> {
         max_upload_bytes: a.max_upload_mib.saturating_mul(1024 * 1024),
         max_live_streams: a.max_live_streams,
         models_dir: a.models.clone(),
+        udp: match a.udp {
+            Some(addr) => {
+                let q = LiveQuery {
+                    rate: a.udp_rate,
+                    subject: a.udp_subject.clone(),
+                    exercise: None,
+                    seconds: None,
+                    calibration: None,
+                    axes: a.udp_axes.clone(),
+                    no_mag: None,
+                    zone: None,
+                    target: None,
+                    quiet: None,
+                };
+                Some((
+                    addr,
+                    LivePlan::from_query(&q).map_err(|e| anyhow::anyhow!("--udp: {e}"))?,
+                ))
+            }
+            None => None,
+        },
         analyze: Arc::new(move |path: &Path, o: &UploadOptions| {
             analyze_file(path, o, models.as_deref()).map_err(|e| format!("{e:#}"))
         }),

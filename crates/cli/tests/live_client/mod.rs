@@ -39,7 +39,9 @@ pub fn run_stream(addr: &str, rate_hz: f64, seconds: f64) -> StreamReport {
         ws.send(Message::text(sample(seq, rate_hz))).expect("send");
         // Every sample is answered by one `angles` message; `figures` come in between.
         loop {
-            let m: Value = serde_json::from_str(&ws.read().expect("read").into_text().expect("text")).expect("json");
+            let m: Value =
+                serde_json::from_str(&ws.read().expect("read").into_text().expect("text"))
+                    .expect("json");
             if m["type"] == "angles" {
                 rtt_ms.push(sent.elapsed().as_secs_f64() * 1e3);
                 break;
@@ -59,7 +61,11 @@ pub fn run_stream(addr: &str, rate_hz: f64, seconds: f64) -> StreamReport {
             Err(e) => panic!("no 'done': {e}"),
         }
     };
-    StreamReport { sent: n, rtt_ms, done }
+    StreamReport {
+        sent: n,
+        rtt_ms,
+        done,
+    }
 }
 
 /// `streams` concurrent streams; their reports.
@@ -70,7 +76,10 @@ pub fn run_streams(addr: &str, streams: usize, rate_hz: f64, seconds: f64) -> Ve
             std::thread::spawn(move || run_stream(&addr, rate_hz, seconds))
         })
         .collect();
-    handles.into_iter().map(|h| h.join().expect("stream thread")).collect()
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("stream thread"))
+        .collect()
 }
 
 /// The `q` quantile (0–1) of `v` (sorted in place).
