@@ -87,7 +87,7 @@ fn main() {
         sum("delivered") + sum("late") + sum("duplicate") + sum("invalid") == sum("received");
     let table = format!(
         "{streams} concurrent head-sensor streams × 100 Hz × {seconds:.0} s over loopback WebSocket (`cargo bench -p collis --bench live_streams`), one sample per message.\n\n\
-| samples sent | received | delivered | lost / late / duplicate / invalid | server latency arrival → cue, p50 (median of streams) | p99 (median / worst stream) | client round trip p50 / p99 | p99 < 5 ms |\n\
+| samples sent | received | delivered | lost / late / duplicate / invalid | server: message read → cue sent, p50 (median of streams) | p99 (median / worst stream) | client round trip p50 / p99 | p99 < 5 ms |\n\
 |---|---|---|---|---|---|---|---|\n\
 | {sent} | {} | {} | {} / {} / {} / {} | {p50_med:.3} ms | {p99_med:.3} / {p99_max:.3} ms | {rtt50:.2} / {rtt99:.2} ms | {} |\n",
         sum("received"),

@@ -256,6 +256,17 @@ impl Drop for VideoReader {
     }
 }
 
+/// ffmpeg options of every encoder run here: no banner, no input from the terminal, errors
+/// only, overwrite the output.
+const ENCODER_QUIET: [&str; 6] = [
+    "-hide_banner",
+    "-nostdin",
+    "-nostats",
+    "-loglevel",
+    "error",
+    "-y",
+];
+
 /// Encodes RGB24 frames into a video file through `ffmpeg` (for overlays). Frames are
 /// written at a constant `fps` (variable frame-rate timing is not kept in the overlay).
 pub struct VideoWriter {
@@ -268,14 +279,7 @@ pub struct VideoWriter {
 impl VideoWriter {
     pub fn create(path: &Path, width: usize, height: usize, fps: f64) -> Result<Self, VisionError> {
         let mut child = Command::new("ffmpeg")
-            .args([
-                "-hide_banner",
-                "-nostdin",
-                "-nostats",
-                "-loglevel",
-                "error",
-                "-y",
-            ])
+            .args(ENCODER_QUIET)
             .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s"])
             .arg(format!("{width}x{height}"))
             .arg("-r")
@@ -387,14 +391,7 @@ impl JpegVideoWriter {
             .sync_all()
             .map_err(|e| fail(&raw, format!("storing the frames: {e}")))?;
         let child = Command::new("ffmpeg")
-            .args([
-                "-hide_banner",
-                "-nostdin",
-                "-nostats",
-                "-loglevel",
-                "error",
-                "-y",
-            ])
+            .args(ENCODER_QUIET)
             .args(["-f", "mjpeg", "-framerate"])
             .arg(format!("{fps:.4}"))
             .arg("-i")
