@@ -9,6 +9,7 @@ use crate::jerks::JerkDetector;
 use crate::motion::VelocityAcc;
 use crate::pattern::{self, Features, SlowMovement};
 use crate::posture::AngleDistribution;
+use crate::rom::RomTracker;
 use crate::sensory_trick::TrickAnalyzer;
 use crate::spasms::SpasmDetector;
 use crate::trace::TraceBuilder;
@@ -48,6 +49,7 @@ pub struct Analyzer {
     jerks_seen: usize,
     spasms: SpasmDetector,
     hold: HoldTracker,
+    rom: RomTracker,
     trace: TraceBuilder,
     slow: SlowMovement,
     trick: Option<TrickAnalyzer>,
@@ -69,6 +71,7 @@ impl Analyzer {
             jerks_seen: 0,
             spasms: SpasmDetector::new(cfg.rate_hz),
             hold: HoldTracker::new(cfg.rate_hz, referenced),
+            rom: RomTracker::new(cfg.rate_hz),
             trace: TraceBuilder::default(),
             slow: SlowMovement::new(cfg.rate_hz),
             trick: None,
@@ -124,10 +127,12 @@ impl Analyzer {
                 self.jerks.restart();
                 self.spasms.restart();
                 self.slow.restart();
+                self.rom.restart();
             }
         }
         self.dist.push(a);
         self.hold.push(a);
+        self.rom.push(a);
         self.trace.push(s.time_s, a);
         self.tremor.push(s.time_s, a);
         self.spasms.push(s.time_s, a);
@@ -141,12 +146,20 @@ impl Analyzer {
     pub fn snapshot(&self) -> Analysis {
         let posture = self.dist.posture(self.cfg.rate_hz);
         let neutral_hold = self.hold.snapshot();
-        let twstrs = twstrs::score(
+        let mut twstrs = twstrs::score(
             &posture,
             &neutral_hold,
             self.hold.deviation(),
             self.cfg.task == Task::HoldNeutral,
         );
+        let range_of_motion = (self.cfg.task == Task::Rom)
+            .then(|| self.rom.snapshot(self.cfg.rotation_referenced))
+            .flatten();
+        if let Some(item) = range_of_motion.as_ref().and_then(crate::rom::twstrs_item) {
+            twstrs.machine_subtotal += item.score;
+            twstrs.machine_subtotal_max += item.max;
+            twstrs.range_of_motion = Some(item);
+        }
         let mut warnings = Vec::new();
         if self.gaps > 0 {
             warnings.push(format!(
@@ -168,6 +181,7 @@ impl Analyzer {
             pattern: None,
             sensory_trick: self.trick.as_ref().and_then(TrickAnalyzer::snapshot),
             emg: None,
+            range_of_motion,
             trace: self.trace.snapshot(),
         };
         if self.dist.count() > 0 {

@@ -4,7 +4,7 @@
 //! - [`orientation`]: VQF 6D/9D fusion, sensor → earth (ENU);
 //! - [`head_angles`]: mounting, trunk and neutral reference → rotation / tilt / flexion;
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
-//! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`]: the analyses;
+//! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`], [`rom`]: the analyses;
 //! - [`twstrs`]: TWSTRS severity items with evidence; [`trace`]: binned angles for plots;
 //! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
 //! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
@@ -25,6 +25,7 @@ pub mod pattern;
 pub mod pipeline;
 pub mod posture;
 pub mod results;
+pub mod rom;
 pub mod sensory_trick;
 pub mod spasms;
 pub mod trace;

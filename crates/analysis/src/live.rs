@@ -164,11 +164,11 @@ mod tests {
             flexion_deg: -4.0,
         };
         let mut last = None;
-        for i in 0..300 {
+        for i in 0..=300 {
             match live.push(&still(i as f64 / 100.0, tilted)) {
                 LiveOutput::Calibrating { remaining_s, .. } => assert!(remaining_s > 0.0),
                 out => {
-                    assert!(i >= 299, "calibrating until 3 s");
+                    assert_eq!(i, 300, "calibrating until 3 s");
                     last = Some(out);
                 }
             }
@@ -188,7 +188,7 @@ mod tests {
             ..tilted
         };
         let mut out = None;
-        for i in 300..1300 {
+        for i in 301..1300 {
             out = Some(live.push(&still(i as f64 / 100.0, more)));
         }
         let Some(LiveOutput::Angles { sample, cue }) = out else {

@@ -197,9 +197,10 @@ pub fn score(
         antero_retrocollis,
         duration_factor,
         hold_within_10deg,
+        range_of_motion: None,
         machine_subtotal: subtotal,
         machine_subtotal_max: max,
-        note: "Machine-scored TWSTRS severity items (Consky & Lang 1994); the clinician scores the rest (shifts, shoulder elevation, sensory trick, range of motion). Duration factor counts ×2.".to_string(),
+        note: "Machine-scored TWSTRS severity items (Consky & Lang 1994); the clinician scores the rest (shifts, shoulder elevation, sensory trick; range of motion too unless the task was a range-of-motion task). Duration factor counts ×2.".to_string(),
     }
 }
 

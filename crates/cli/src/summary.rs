@@ -155,6 +155,21 @@ pub fn render(r: &Results) -> String {
         "Spasms      {} sustained excursion(s)",
         r.measurements.spasms.count
     );
+    if let Some(rom) = &r.measurements.range_of_motion {
+        let reach = |a: &collis_core::results::AxisReach| {
+            format!("{:+.1}° … {:+.1}°", a.negative_deg, a.positive_deg)
+        };
+        let _ = writeln!(
+            s,
+            "Range       rotation {}, tilt {}, flexion {} (extremes held {} s)",
+            rom.rotation_deg
+                .as_ref()
+                .map_or("unreferenced".to_string(), reach),
+            reach(&rom.tilt_deg),
+            reach(&rom.flexion_deg),
+            rom.hold_s
+        );
+    }
     let h = &r.measurements.neutral_hold;
     let axes: Vec<&str> = h.axes.iter().map(|a| a.name()).collect();
     let _ = writeln!(
@@ -211,6 +226,13 @@ pub fn render(r: &Results) -> String {
             &mut s,
             "hold within 10°",
             &r.measurements.twstrs.hold_within_10deg,
+        );
+    }
+    if r.measurements.twstrs.range_of_motion.is_some() {
+        item(
+            &mut s,
+            "range of motion",
+            &r.measurements.twstrs.range_of_motion,
         );
     }
     let _ = writeln!(

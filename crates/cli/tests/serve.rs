@@ -822,3 +822,116 @@ fn a_head_sensor_streaming_over_udp_is_measured_watched_and_stored() {
     let truth_tilt = truth["posture_median_deg"][1].as_f64().unwrap();
     assert!((tilt - truth_tilt).abs() < 1.5, "{tilt} vs {truth_tilt}");
 }
+
+/// A physically consistent still-or-moving head IMU (x forward, y left, z up) following
+/// clinical angles `f(t)` at 100 Hz: gyroscope from the orientation's change, accelerometer
+/// and magnetometer from gravity and a field rotated into the sensor frame.
+fn imu_following(seconds: f64, f: impl Fn(f64) -> [f64; 3]) -> Vec<Vec<f64>> {
+    use collis_core::{head_quat_from_angles, HeadAngles};
+    use nalgebra::Vector3;
+    let q = |t: f64| {
+        let [r, ti, fl] = f(t);
+        head_quat_from_angles(&HeadAngles {
+            rotation_deg: r,
+            tilt_deg: ti,
+            flexion_deg: fl,
+        })
+    };
+    let dt = 0.01;
+    (0..(seconds / dt) as usize)
+        .map(|i| {
+            let t = i as f64 * dt;
+            let (q0, q1) = (q(t), q(t + dt));
+            let w = (q0.inverse() * q1).scaled_axis() / dt;
+            let g = q0.inverse() * Vector3::new(0.0, 0.0, 9.81);
+            let m = q0.inverse() * Vector3::new(0.0, 20.0, -40.0);
+            vec![t, w.x, w.y, w.z, g.x, g.y, g.z, m.x, m.y, m.z]
+        })
+        .collect()
+}
+
+/// Smooth out-and-back excursion to `peak` starting at `t0`: 1.5 s out, 1 s held, 1.5 s back.
+fn excursion(t: f64, t0: f64, peak: f64) -> f64 {
+    let s = |x: f64| 0.5 - 0.5 * (std::f64::consts::PI * x.clamp(0.0, 1.0)).cos();
+    match t - t0 {
+        d if d < 0.0 => 0.0,
+        d if d < 1.5 => peak * s(d / 1.5),
+        d if d < 2.5 => peak,
+        d => peak * (1.0 - s((d - 2.5) / 1.5)),
+    }
+}
+
+#[test]
+fn live_range_of_motion_exercise_gives_the_extremes_and_the_twstrs_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = serve(dir.path(), &[]);
+    // After the 3-s hold: chin right to 60°, left only to 15° (restricted), ears ±30°,
+    // chin down 40°, up 50°.
+    let moves = [
+        (4.0, 0, 60.0),
+        (9.0, 0, -15.0),
+        (14.0, 1, 30.0),
+        (19.0, 1, -30.0),
+        (24.0, 2, 40.0),
+        (29.0, 2, -50.0),
+    ];
+    let samples = imu_following(35.0, |t| {
+        let mut a = [0.0; 3];
+        for &(t0, axis, peak) in &moves {
+            a[axis] += excursion(t, t0, peak);
+        }
+        a
+    });
+    let url = format!(
+        "ws://{}/api/live/imu?rate=100&exercise=rom&subject=R-01",
+        srv.addr
+    );
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    let batches: Vec<Vec<Value>> = samples
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| {
+            c.iter()
+                .enumerate()
+                .map(|(i, r)| sample_json(k * 10 + i, r))
+                .collect()
+        })
+        .collect();
+    let msgs = stream(&mut ws, batches);
+    assert!(
+        msgs.iter()
+            .any(|m| m["type"] == "figures" && m["range_of_motion"].is_object()),
+        "live extremes shown"
+    );
+    let done = msgs.last().unwrap();
+    let rom = &done["score"]["range_of_motion"];
+    let reach = |axis: &str, side: &str| rom[axis][side].as_f64().unwrap();
+    for (axis, side, want) in [
+        ("rotation_deg", "positive_deg", 60.0),
+        ("rotation_deg", "negative_deg", -15.0),
+        ("tilt_deg", "positive_deg", 30.0),
+        ("tilt_deg", "negative_deg", -30.0),
+        ("flexion_deg", "positive_deg", 40.0),
+        ("flexion_deg", "negative_deg", -50.0),
+    ] {
+        // Tolerance 2°: the posture tolerance of the sensor pipeline with margin.
+        assert!(
+            (reach(axis, side) - want).abs() < 2.0,
+            "{axis} {side}: {} vs {want}",
+            reach(axis, side)
+        );
+    }
+    // Chin to the left only 15° (< ¼ of 90°, > 5°): "barely past midline", 2.
+    let item = &done["score"]["twstrs_rom_item"];
+    assert_eq!(item["score"], 2, "{item}");
+    assert!(
+        item["rule"].as_str().unwrap().starts_with("rotation"),
+        "{item}"
+    );
+    let id = done["session_id"].as_i64().unwrap();
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let stored = json_of(&body);
+    assert_eq!(stored["recording"]["task"], "rom");
+    assert_eq!(stored["twstrs"]["range_of_motion"]["score"], 2);
+}

@@ -13,7 +13,7 @@ pub use crate::pattern::{
 };
 
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// Label carried by every result.
 pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
@@ -50,6 +50,9 @@ pub struct Measurements {
     /// Surface EMG (schema 1.1): present when an EMG recording was analysed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emg: Option<crate::emg::Emg>,
+    /// Range of motion, for a range-of-motion task (schema 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_of_motion: Option<RangeOfMotion>,
     /// The angles over time, averaged in bins (schema 1.1; for plots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<AngleTrace>,
@@ -298,6 +301,29 @@ pub struct Spasms {
     pub criterion: String,
 }
 
+/// How far the head went to each side on one axis, degrees from neutral.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct AxisReach {
+    /// The most negative angle held (rotation: chin to the left; tilt: left ear down;
+    /// flexion: extension, chin up).
+    pub negative_deg: f64,
+    /// The most positive angle held (chin right; right ear down; chin down).
+    pub positive_deg: f64,
+    /// `positive_deg − negative_deg`.
+    pub range_deg: f64,
+}
+
+/// Range of motion in a guided task: the extremes held on each axis (schema 1.2).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RangeOfMotion {
+    /// Extremes are of the angle averaged over this many seconds (a position held, not a spike).
+    pub hold_s: f64,
+    /// `null` when rotation has no reference.
+    pub rotation_deg: Option<AxisReach>,
+    pub tilt_deg: AxisReach,
+    pub flexion_deg: AxisReach,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NeutralHold {
     pub tolerance_deg: f64,
@@ -350,6 +376,9 @@ pub struct Twstrs {
     pub duration_factor: Option<TwstrsItem>,
     /// Time within 10° of neutral, only for a hold task.
     pub hold_within_10deg: Option<TwstrsItem>,
+    /// Range of motion 0–4, only for a range-of-motion task (schema 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_of_motion: Option<TwstrsItem>,
     /// Sum of the items scored here, duration factor weighted ×2 as in the scale.
     pub machine_subtotal: u8,
     pub machine_subtotal_max: u8,

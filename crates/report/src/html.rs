@@ -278,13 +278,17 @@ fn figure(h: &mut String, id: &str, caption: &str, svg: &str) {
 fn twstrs_table(h: &mut String, r: &Results) {
     let t = &r.measurements.twstrs;
     h.push_str("<section><h2>TWSTRS severity items (machine-scored) with evidence</h2><table><tr><th>item</th><th>score</th><th>rule</th><th>evidence</th></tr>");
-    let items: [(&str, &Option<TwstrsItem>); 5] = [
+    let mut items: Vec<(&str, &Option<TwstrsItem>)> = vec![
         ("rotation (torticollis)", &t.rotation),
         ("laterocollis", &t.laterocollis),
         ("antero/retrocollis", &t.antero_retrocollis),
         ("duration factor (×2)", &t.duration_factor),
         ("time within 10° (hold)", &t.hold_within_10deg),
     ];
+    // Only a range-of-motion task scores it: no empty row on the other reports' one page.
+    if t.range_of_motion.is_some() {
+        items.push(("range of motion", &t.range_of_motion));
+    }
     for (name, item) in items {
         match item {
             Some(i) => {

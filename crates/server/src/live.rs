@@ -503,6 +503,7 @@ impl Stream {
                 "frequency_hz": m.tremor.frequency_hz, "axis": m.tremor.axis,
             },
             "hold": m.neutral_hold,
+            "range_of_motion": m.range_of_motion,
             "accounting": self.accounting(),
         })
     }
@@ -696,6 +697,8 @@ pub(crate) async fn score_and_store(
             "exercise": exercise,
             "neutral_hold": m.neutral_hold,
             "twstrs_hold_item": m.twstrs.hold_within_10deg,
+            "range_of_motion": m.range_of_motion,
+            "twstrs_rom_item": m.twstrs.range_of_motion,
             "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
         });
         if let Some(code) = subject {

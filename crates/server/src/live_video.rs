@@ -107,6 +107,7 @@ impl Session {
             "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg,
                        "frequency_hz": m.tremor.frequency_hz, "axis": m.tremor.axis},
             "hold": m.neutral_hold,
+            "range_of_motion": m.range_of_motion,
             "accounting": {"received": self.frames + self.invalid, "faces": self.faces, "invalid": self.invalid},
         })
     }

@@ -89,6 +89,12 @@
     tone(c.tone_hz);
   }
 
+  // Range of motion so far: the extremes held on each axis.
+  function reachText(rom) {
+    const r = (name, a) => a ? `${name} ${collis.deg(a.negative_deg)} … ${collis.deg(a.positive_deg)}` : "";
+    return [r("rotation", rom.rotation_deg), r("tilt", rom.tilt_deg), r("flexion", rom.flexion_deg)].filter(Boolean).join(" · ");
+  }
+
   function finish(done) {
     tone(null);
     $("start").disabled = false; $("stop").disabled = true;
@@ -99,6 +105,8 @@
     if (s) {
       const h = s.neutral_hold;
       html += `<p>Time within the zone: ${h.time_within_s.toFixed(1)} s; longest hold ${h.longest_hold_s.toFixed(1)} s; first hold ${h.first_hold_s.toFixed(1)} s.</p>`;
+      if (s.range_of_motion) html += `<p>Range of motion: ${reachText(s.range_of_motion)}.</p>`;
+      if (s.twstrs_rom_item) html += `<p>TWSTRS range of motion: ${s.twstrs_rom_item.score}/${s.twstrs_rom_item.max} — ${collis.esc(s.twstrs_rom_item.rule)}</p>`;
       if (s.twstrs_hold_item) html += `<p>TWSTRS time within 10° of neutral: ${s.twstrs_hold_item.score}/${s.twstrs_hold_item.max} — ${collis.esc(s.twstrs_hold_item.rule)}</p>`;
       if (s.tremor.present) html += `<p>Tremor ${s.tremor.amplitude_deg.toFixed(2)}° at ${s.tremor.frequency_hz.toFixed(1)} Hz.</p>`;
     }
@@ -127,6 +135,7 @@
         const h = m.hold, t = m.tremor;
         $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
         $("tremor").textContent = t.present ? `tremor ${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz` : "no tremor";
+        if (m.range_of_motion) $("hold").textContent = reachText(m.range_of_motion);
         $("fps").textContent = `${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
       } else if (m.type === "done") finish(m);
       else if (m.type === "warning") console.warn(m.message);
