@@ -935,3 +935,86 @@ fn live_range_of_motion_exercise_gives_the_extremes_and_the_twstrs_item() {
     assert_eq!(stored["recording"]["task"], "rom");
     assert_eq!(stored["twstrs"]["range_of_motion"]["score"], 2);
 }
+
+#[test]
+fn live_sensory_trick_trial_measures_the_relief_and_scores_the_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // The live trial with a 7-s hold from 0.5 s and 37.5 s after it puts the trick at
+    // 20–32.5 s: simulate one there that takes away 70 % and lasts 3 s longer.
+    let out = p.join("trick");
+    let o = collis(
+        &[
+            "simulate",
+            "--profile",
+            "torticollis-tremor",
+            "--out",
+            out.to_str().unwrap(),
+            "--duration",
+            "50",
+            "--trick",
+            "20:32.5",
+            "--trick-relief",
+            "0.7",
+            "--trick-carry",
+            "3",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let truth = json_of(&std::fs::read(out.join("truth.json")).unwrap());
+    let samples: Vec<Vec<f64>> = rows(&out.join("recording.csv"))
+        .into_iter()
+        .filter(|r| r[0] >= 0.5)
+        .collect();
+    let srv = serve(p, &[]);
+    let url = format!("ws://{}/api/live/imu?rate=100&exercise=sensory-trick&seconds=37.5&calibration=7&subject=T-01", srv.addr);
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    let batches: Vec<Vec<Value>> = samples
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| {
+            c.iter()
+                .enumerate()
+                .map(|(i, r)| sample_json(k * 10 + i, r))
+                .collect()
+        })
+        .collect();
+    let msgs = stream(&mut ws, batches);
+    let phases: Vec<&str> = msgs
+        .iter()
+        .filter(|m| m["type"] == "angles")
+        .flat_map(|m| m["frames"].as_array().unwrap())
+        .filter_map(|f| f["phase"].as_str())
+        .collect();
+    let at = |t: &str| {
+        phases
+            .iter()
+            .position(|p| *p == t)
+            .unwrap_or_else(|| panic!("no {t} phase"))
+    };
+    assert!(at("without-trick") < at("with-trick") && at("with-trick") < at("after-trick"));
+    let done = msgs.last().unwrap();
+    let trick = &done["score"]["sensory_trick"];
+    let relief = trick["relief_percent"].as_f64().unwrap();
+    let truth_relief = truth["trick"]["relief_percent"].as_f64().unwrap();
+    // Tolerance 8 points, as `collis validate` holds the offline trick analysis.
+    assert!(
+        (relief - truth_relief).abs() < 8.0,
+        "{relief} vs {truth_relief}"
+    );
+    assert_eq!(trick["trials"][0]["start_s"], 20.0);
+    assert!(
+        trick["twstrs"]["score"].is_number() && trick["twstrs2"]["score"].is_number(),
+        "{trick}"
+    );
+    let id = done["session_id"].as_i64().unwrap();
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let stored = json_of(&body);
+    assert_eq!(stored["recording"]["task"], "sensory-trick");
+    assert_eq!(
+        stored["sensory_trick"]["relief_percent"],
+        trick["relief_percent"]
+    );
+}

@@ -331,6 +331,8 @@ pub struct AnalyzeQuery {
     pub date: Option<String>,
     /// Sensor mounting, e.g. `x=back,y=up,z=left` (head sensors).
     pub axes: Option<String>,
+    /// Sensory-trick applications `START:END[,START:END…]`, seconds.
+    pub trick: Option<String>,
     /// Leave the magnetometer out (6D).
     pub no_mag: Option<bool>,
 }
@@ -355,15 +357,15 @@ pub fn parse_task(s: &str) -> Result<Task, String> {
 fn parse_span(s: &str) -> Result<[f64; 2], String> {
     let (a, b) = s
         .split_once(':')
-        .ok_or_else(|| format!("neutral '{s}': expected START:END in seconds"))?;
+        .ok_or_else(|| format!("'{s}': expected START:END in seconds"))?;
     let p = |v: &str| {
         v.trim()
             .parse::<f64>()
-            .map_err(|_| format!("neutral '{s}': '{v}' is not a number"))
+            .map_err(|_| format!("'{s}': '{v}' is not a number"))
     };
     let (a, b) = (p(a)?, p(b)?);
     if !(a.is_finite() && b.is_finite() && b > a && a >= 0.0) {
-        return Err(format!("neutral '{s}': END must be after START, both ≥ 0"));
+        return Err(format!("'{s}': END must be after START, both ≥ 0"));
     }
     Ok([a, b])
 }
@@ -389,6 +391,14 @@ pub async fn analyze(
         .map(parse_span)
         .transpose()
         .map_err(ApiError::bad_request)?;
+    let trick: Vec<[f64; 2]> = match q.trick.as_deref() {
+        Some(t) => t
+            .split(',')
+            .map(parse_span)
+            .collect::<Result<_, _>>()
+            .map_err(ApiError::bad_request)?,
+        None => Vec::new(),
+    };
     let date = match q.date.as_deref() {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request(format!("date '{d}': expected YYYY-MM-DD")))?,
@@ -449,6 +459,7 @@ pub async fn analyze(
         neutral_s: neutral,
         mounting: q.axes.clone(),
         no_mag: q.no_mag.unwrap_or(false),
+        trick_s: trick,
     };
     let store = st.store.clone();
     let subject = q.subject.clone();

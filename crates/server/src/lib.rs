@@ -53,6 +53,8 @@ pub struct UploadOptions {
     pub mounting: Option<String>,
     /// Leave the magnetometer out (6D).
     pub no_mag: bool,
+    /// Seconds `[start, end]` of each sensory-trick application.
+    pub trick_s: Vec<[f64; 2]>,
 }
 
 /// Everything the server needs.

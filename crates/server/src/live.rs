@@ -44,6 +44,25 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 pub const MAX_SAMPLES_PER_S: f64 = 1000.0;
 /// The TWSTRS hold item observes up to 60 s (Consky & Lang 1994; clinical.md).
 pub const HOLD_NEUTRAL_S: f64 = collis_analysis::hold::HOLD_ITEM_S;
+/// Default sensory-trick trial: 15 s without, 15 s with the trick, 15 s after (TWSTRS-2
+/// counts a benefit lasting ≥ 5 s: clinical.md, Comella 2016).
+pub const TRICK_TRIAL_S: f64 = 45.0;
+
+/// Where a sensory-trick trial is at `since_hold_s` seconds after the neutral hold.
+pub(crate) fn trick_phase(
+    exercise: Exercise,
+    seconds: Option<f64>,
+    since_hold_s: f64,
+) -> Option<&'static str> {
+    let d = seconds.filter(|_| exercise == Exercise::SensoryTrick)?;
+    Some(if since_hold_s < d / 3.0 {
+        "without-trick"
+    } else if since_hold_s < 2.0 * d / 3.0 {
+        "with-trick"
+    } else {
+        "after-trick"
+    })
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,9 +79,9 @@ pub struct LiveQuery {
     pub rate: f64,
     /// Store the session for this subject (added when new).
     pub subject: Option<String>,
-    /// hold-neutral, rom, relaxation or free (default free: no end, no score).
+    /// hold-neutral, rom, sensory-trick, relaxation or free (default free: no end, no score).
     pub exercise: Option<String>,
-    /// Seconds the exercise runs after the neutral hold (hold-neutral: 60).
+    /// Seconds the exercise runs after the neutral hold (hold-neutral: 60, sensory-trick: 45).
     pub seconds: Option<f64>,
     /// Seconds of neutral hold at the start (default 3).
     pub calibration: Option<f64>,
@@ -86,6 +105,8 @@ pub enum Exercise {
     HoldNeutral,
     /// Turn, tilt and flex to each side as far as possible: range of motion.
     Rom,
+    /// Sensory-trick trial: a third without the trick, a third with it, a third after.
+    SensoryTrick,
     /// Relax with the tremor shown.
     Relaxation,
     /// Feedback with no set end.
@@ -97,6 +118,7 @@ impl Exercise {
         Ok(match s {
             "hold-neutral" => Exercise::HoldNeutral,
             "rom" => Exercise::Rom,
+            "sensory-trick" => Exercise::SensoryTrick,
             "relaxation" => Exercise::Relaxation,
             "free" => Exercise::Free,
             _ => {
@@ -110,6 +132,7 @@ impl Exercise {
         match self {
             Exercise::HoldNeutral => Task::HoldNeutral,
             Exercise::Rom => Task::Rom,
+            Exercise::SensoryTrick => Task::SensoryTrick,
             Exercise::Relaxation | Exercise::Free => Task::Exercise,
         }
     }
@@ -117,6 +140,7 @@ impl Exercise {
         match self {
             Exercise::HoldNeutral => "hold-neutral",
             Exercise::Rom => "rom",
+            Exercise::SensoryTrick => "sensory-trick",
             Exercise::Relaxation => "relaxation",
             Exercise::Free => "free",
         }
@@ -145,6 +169,16 @@ fn finite_positive(name: &str, v: f64, max: f64) -> Result<f64, String> {
 }
 
 impl LivePlan {
+    /// The trick segment of a sensory-trick trial whose neutral hold ends at `hold_end_s`.
+    pub fn trick_s(&self, hold_end_s: f64) -> Vec<[f64; 2]> {
+        match (self.exercise, self.seconds) {
+            (Exercise::SensoryTrick, Some(d)) => {
+                vec![[hold_end_s + d / 3.0, hold_end_s + 2.0 * d / 3.0]]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub fn from_query(q: &LiveQuery) -> Result<Self, String> {
         let rate = finite_positive("rate", q.rate, 10_000.0)?;
         let exercise = q
@@ -188,6 +222,7 @@ impl LivePlan {
         let seconds = match (q.seconds, exercise) {
             (Some(s), _) => Some(finite_positive("seconds", s, 4.0 * 3600.0)?),
             (None, Exercise::HoldNeutral) => Some(HOLD_NEUTRAL_S),
+            (None, Exercise::SensoryTrick) => Some(TRICK_TRIAL_S),
             (None, _) => None,
         };
         if let Some(code) = &q.subject {
@@ -468,10 +503,15 @@ impl Stream {
             })),
             LiveOutput::Angles { sample, cue } => {
                 let [r, t, f] = sample.angles_deg;
-                frames.push(json!({
-                    "t": sample.time_s, "rotation_deg": r, "tilt_deg": t, "flexion_deg": f, "cue": cue
-                }));
                 let start = self.live.start_s().unwrap_or(sample.time_s);
+                let phase = trick_phase(
+                    self.plan.exercise,
+                    self.plan.seconds,
+                    sample.time_s - start - self.plan.cfg.calibration_s,
+                );
+                frames.push(json!({
+                    "t": sample.time_s, "rotation_deg": r, "tilt_deg": t, "flexion_deg": f, "cue": cue, "phase": phase
+                }));
                 let end = *self.end_s.get_or_insert_with(|| {
                     self.plan
                         .seconds
@@ -671,6 +711,7 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
         neutral_s: Some(neutral),
         mounting: s.plan.mounting.clone(),
         no_mag: !s.plan.cfg.use_mag,
+        trick_s: s.plan.trick_s(neutral[1]),
     };
     score_and_store(st, file, opts, &s.plan, &mut done).await;
     done
@@ -699,6 +740,7 @@ pub(crate) async fn score_and_store(
             "twstrs_hold_item": m.twstrs.hold_within_10deg,
             "range_of_motion": m.range_of_motion,
             "twstrs_rom_item": m.twstrs.range_of_motion,
+            "sensory_trick": m.sensory_trick,
             "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
         });
         if let Some(code) = subject {

@@ -10,7 +10,7 @@
 //! (`collis analyze VIDEO --neutral 0:T`, T the end of the hold) and stored as a session.
 
 use crate::api::ApiError;
-use crate::live::{close_with, score_and_store, send, LivePlan, LiveQuery};
+use crate::live::{close_with, score_and_store, send, trick_phase, LivePlan, LiveQuery};
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -134,6 +134,8 @@ impl Session {
         if t >= end {
             self.done = true;
         }
+        let since_hold = self.plan.seconds.map_or(0.0, |d| t - (end - d));
+        let phase = trick_phase(self.plan.exercise, self.plan.seconds, since_hold);
         match face {
             Some((r, confidence)) => {
                 let a = angles_relative(&r, self.reference.as_ref()).as_array();
@@ -143,7 +145,7 @@ impl Session {
                     confidence: confidence as f32,
                 });
                 let cue = self.plan.cfg.feedback.cue(&a);
-                json!({"t": t, "rotation_deg": a[0], "tilt_deg": a[1], "flexion_deg": a[2], "confidence": confidence, "cue": cue})
+                json!({"t": t, "rotation_deg": a[0], "tilt_deg": a[1], "flexion_deg": a[2], "confidence": confidence, "cue": cue, "phase": phase})
             }
             None => {
                 self.analyzer.push(&AngleSample {
@@ -151,7 +153,7 @@ impl Session {
                     angles_deg: [f64::NAN; 3],
                     confidence: 0.0,
                 });
-                json!({"t": t, "face": false})
+                json!({"t": t, "face": false, "phase": phase})
             }
         }
     }
@@ -325,11 +327,13 @@ async fn finish(st: &AppState, s: &mut Session, error: Option<String>) -> Value 
         return done;
     };
     // The hold is the stored video's first `hold` frames.
+    let hold_end_s = (hold as f64 - 0.5) / rate;
     let opts = UploadOptions {
         task: s.plan.cfg.task,
-        neutral_s: Some([0.0, (hold as f64 - 0.5) / rate]),
+        neutral_s: Some([0.0, hold_end_s]),
         mounting: None,
         no_mag: false,
+        trick_s: s.plan.trick_s(hold_end_s),
     };
     score_and_store(st, s.path.clone(), opts, &s.plan, &mut done).await;
     done

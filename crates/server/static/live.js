@@ -9,6 +9,13 @@
   let ws = null, stream = null, audio = null, osc = null, gain = null, motionHandler = null;
   let sent = 0, answered = 0, t0 = 0, inFlight = 0;
 
+  // What the patient is asked to do in each part of a sensory-trick trial.
+  const PHASES = {
+    "without-trick": "Part 1 of 3: without your trick — let the head go where it goes.",
+    "with-trick": "Part 2 of 3: apply your sensory trick now (e.g. a light touch to chin or cheek) and keep it.",
+    "after-trick": "Part 3 of 3: release the trick; stay as you are.",
+  };
+
   // Dials: a half circle from −90° to +90° with the target zone shaded.
   function dial(name) {
     return `<div class="dial"><svg viewBox="-105 -100 210 110" aria-label="${name}">
@@ -76,7 +83,7 @@
       return;
     }
     if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face"; tone(null); return; }
-    $("status").textContent = "Running: keep the dial needles in the green zones.";
+    $("status").textContent = PHASES[frame.phase] ?? "Running: keep the dial needles in the green zones.";
     AXES.forEach(([n, key]) => {
       const v = frame[key];
       $(`value-${n}`).textContent = collis.deg(v);
@@ -105,6 +112,10 @@
     if (s) {
       const h = s.neutral_hold;
       html += `<p>Time within the zone: ${h.time_within_s.toFixed(1)} s; longest hold ${h.longest_hold_s.toFixed(1)} s; first hold ${h.first_hold_s.toFixed(1)} s.</p>`;
+      if (s.sensory_trick) {
+        const k = s.sensory_trick;
+        html += `<p>Sensory trick: relief ${k.relief_percent == null ? "–" : k.relief_percent.toFixed(0) + " %"} on ${collis.esc(k.axis)}; TWSTRS ${k.twstrs.score}/${k.twstrs.max} — ${collis.esc(k.twstrs.rule)}; TWSTRS-2 ${k.twstrs2.score}/${k.twstrs2.max} — ${collis.esc(k.twstrs2.rule)}</p>`;
+      }
       if (s.range_of_motion) html += `<p>Range of motion: ${reachText(s.range_of_motion)}.</p>`;
       if (s.twstrs_rom_item) html += `<p>TWSTRS range of motion: ${s.twstrs_rom_item.score}/${s.twstrs_rom_item.max} — ${collis.esc(s.twstrs_rom_item.rule)}</p>`;
       if (s.twstrs_hold_item) html += `<p>TWSTRS time within 10° of neutral: ${s.twstrs_hold_item.score}/${s.twstrs_hold_item.max} — ${collis.esc(s.twstrs_hold_item.rule)}</p>`;

@@ -70,7 +70,7 @@ pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Re
         input: path.to_path_buf(),
         json: None,
         task: o.task,
-        trick: Vec::new(),
+        trick: o.trick_s.clone(),
         without: None,
         quiet: true,
         angles,
