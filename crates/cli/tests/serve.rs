@@ -710,6 +710,9 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
         ),
         (Some(id), Some("hold-neutral"), Some("video"))
     );
+    // The page kept the subject's feedback settings in the record.
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/E2E-01/feedback", &[], b"");
+    assert_eq!(json_of(&body)["zone_deg"], 10.0);
     for shot in ["live.png", "live-done.png", "record.png"] {
         assert!(
             std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000,
@@ -1017,4 +1020,50 @@ fn live_sensory_trick_trial_measures_the_relief_and_scores_the_items() {
         stored["sensory_trick"]["relief_percent"],
         trick["relief_percent"]
     );
+}
+
+#[test]
+fn feedback_settings_are_kept_per_subject_in_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = serve(dir.path(), &[]);
+    let (status, _, _) = http(&srv.addr, "GET", "/api/subjects/S-9/feedback", &[], b"");
+    assert_eq!(status, 404, "no such subject");
+    let (status, _, _) = http(
+        &srv.addr,
+        "POST",
+        "/api/subjects",
+        &[("Content-Type", "application/json")],
+        br#"{"code":"S-9"}"#,
+    );
+    assert_eq!(status, 201);
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/S-9/feedback", &[], b"");
+    assert_eq!(json_of(&body)["zone_deg"], 10.0, "defaults: the TWSTRS 10°");
+    let put =
+        br#"{"target_deg":[25,0,-5],"zone_deg":6,"axes":[true,true,true],"quiet_when_good":false}"#;
+    let (status, _, _) = http(
+        &srv.addr,
+        "PUT",
+        "/api/subjects/S-9/feedback",
+        &[("Content-Type", "application/json")],
+        put,
+    );
+    assert_eq!(status, 200);
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/S-9/feedback", &[], b"");
+    let s = json_of(&body);
+    assert_eq!(
+        (
+            s["target_deg"][0].as_f64(),
+            s["zone_deg"].as_f64(),
+            s["quiet_when_good"].as_bool()
+        ),
+        (Some(25.0), Some(6.0), Some(false))
+    );
+    let (status, _, body) = http(
+        &srv.addr,
+        "PUT",
+        "/api/subjects/S-9/feedback",
+        &[("Content-Type", "application/json")],
+        br#"{"zone_deg":0}"#,
+    );
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use collis_analysis::feedback::FeedbackSettings;
 use collis_core::results::{Task, NOTICE};
 use collis_report::longitudinal::{series, Figure};
 use collis_store::{content_sha256, Added, NewSession, SessionRow, StoreError, Subject};
@@ -80,6 +81,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/subjects", get(subjects).post(add_subject))
         .route("/api/subjects/{code}/sessions", get(subject_sessions))
         .route("/api/subjects/{code}/trend", get(subject_trend))
+        .route(
+            "/api/subjects/{code}/feedback",
+            get(feedback).put(set_feedback),
+        )
         .route("/api/sessions/{id}", get(session_results))
         .route("/api/sessions/{id}/report", get(session_report))
         .route("/api/analyze", post(analyze))
@@ -232,6 +237,51 @@ pub async fn subject_sessions(
         })
         .await?;
     Ok(Json(rows.iter().map(SessionOut::from).collect()))
+}
+
+/// The subject's biofeedback settings (the defaults when none were saved).
+#[utoipa::path(get, path = "/api/subjects/{code}/feedback", params(("code" = String, Path)),
+    responses((status = 200, description = "target_deg [rotation, tilt, flexion], zone_deg, axes, quiet_when_good"), (status = 404, body = ErrorBody)))]
+pub async fn feedback(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<FeedbackSettings>> {
+    let saved = st.with_store(move |s| s.feedback_settings(&code)).await?;
+    let settings = match saved {
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            ApiError::internal(format!("stored feedback settings do not parse: {e}"))
+        })?,
+        None => FeedbackSettings::default(),
+    };
+    Ok(Json(settings))
+}
+
+/// Save the subject's biofeedback settings (the therapist's target posture and zone).
+#[utoipa::path(put, path = "/api/subjects/{code}/feedback", params(("code" = String, Path)),
+    request_body(content = Object, description = "target_deg [rotation, tilt, flexion] (±90°), zone_deg (0–90°), axes [bool; 3], quiet_when_good"),
+    responses((status = 200, description = "the saved settings"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_feedback(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Json(settings): Json<FeedbackSettings>,
+) -> ApiResult<Json<FeedbackSettings>> {
+    let ok = settings.zone_deg.is_finite()
+        && settings.zone_deg > 0.0
+        && settings.zone_deg <= 90.0
+        && settings
+            .target_deg
+            .iter()
+            .all(|t| t.is_finite() && t.abs() <= 90.0);
+    if !ok {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "feedback settings: zone_deg must be in (0, 90] and each target within ±90°",
+        ));
+    }
+    let json = serde_json::to_string(&settings).map_err(|e| ApiError::internal(e.to_string()))?;
+    st.with_store(move |s| s.set_feedback_settings(&code, &json, today()))
+        .await?;
+    Ok(Json(settings))
 }
 
 /// One figure across visits.

@@ -17,6 +17,8 @@ use utoipa::OpenApi;
         crate::api::add_subject,
         crate::api::subject_sessions,
         crate::api::subject_trend,
+        crate::api::feedback,
+        crate::api::set_feedback,
         crate::api::session_results,
         crate::api::session_report,
         crate::api::analyze,

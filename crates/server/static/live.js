@@ -5,7 +5,6 @@
 (() => {
   const $ = collis.el;
   const AXES = [["rotation", "rotation_deg"], ["tilt", "tilt_deg"], ["flexion", "flexion_deg"]];
-  const FEEDBACK_KEY = (code) => `collis.feedback.${code}`;
   let ws = null, stream = null, audio = null, osc = null, gain = null, motionHandler = null;
   let sent = 0, answered = 0, t0 = 0, inFlight = 0;
 
@@ -47,19 +46,24 @@
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "feedback", ...settings() }));
   });
 
-  // Settings per subject, kept in this browser; progress from the record.
+  // Settings per subject, kept in the record (the subject may not exist yet: defaults then);
+  // progress from the record.
   $("subject").addEventListener("change", async () => {
     const code = $("subject").value.trim();
     if (!code) return;
-    const saved = localStorage.getItem(FEEDBACK_KEY(code));
-    if (saved) {
-      const s = JSON.parse(saved);
+    try {
+      const s = await collis.get(`/api/subjects/${encodeURIComponent(code)}/feedback`);
       [$("t-rot").value, $("t-tilt").value, $("t-flex").value] = s.target_deg;
       $("zone").value = s.zone_deg; $("quiet").checked = s.quiet_when_good;
       showZones();
-    }
+    } catch (e) { /* a new subject: the defaults on the page */ }
     loadProgress(code);
   });
+  async function saveSettings(code, s) {
+    await fetch("/api/subjects", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code }) });
+    const r = await fetch(`/api/subjects/${encodeURIComponent(code)}/feedback`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(s) });
+    if (!r.ok) throw new Error((await r.json()).error);
+  }
   async function loadProgress(code) {
     try {
       const sessions = (await collis.get(`/api/subjects/${encodeURIComponent(code)}/sessions`)).filter((s) => s.task === "hold-neutral").slice(-60);
@@ -228,7 +232,9 @@
     }
     const code = $("subject").value.trim();
     const s = settings();
-    if (code) localStorage.setItem(FEEDBACK_KEY(code), JSON.stringify(s));
+    if (code) {
+      try { await saveSettings(code, s); } catch (e) { $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`; return; }
+    }
     const params = { exercise: $("exercise").value, seconds: $("seconds").value, zone: s.zone_deg, target: s.target_deg.join(","), quiet: s.quiet_when_good };
     if (code) params.subject = code;
     $("start").disabled = true; $("stop").disabled = false;

@@ -2,6 +2,7 @@
 //! treatments and diary between them, in SQLite (default, one file under the user's data
 //! directory, WAL) or PostgreSQL (`postgres://…`, for a clinic). One schema and one set of
 //! queries serve both through sqlx's `Any` driver; migrations are versioned ([`schema`]).
+//! Biofeedback settings are kept per subject too.
 //!
 //! The API is synchronous: [`Store`] owns a small single-threaded runtime and blocks on sqlx's
 //! async calls, so the CLI stays plain code. Every write that belongs together (a session and
@@ -10,6 +11,7 @@
 
 mod csvio;
 mod error;
+mod feedback;
 mod records;
 mod schema;
 mod sessions;

@@ -9,7 +9,10 @@ use crate::{Backend, Result};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "record", include_str!("schema/001_record.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "record", include_str!("schema/001_record.sql")),
+    (2, "feedback", include_str!("schema/002_feedback.sql")),
+];
 
 /// `sql` with the engine's spelling of `{id}` (auto primary key), `{int}` and `{real}`.
 fn resolve(sql: &str, backend: Backend) -> String {

@@ -114,6 +114,7 @@ on_both!(
     the_same_content_is_stored_once,
     treatments_and_diary_round_trip_and_are_checked,
     csv_round_trips_and_a_bad_row_stores_nothing,
+    feedback_settings_are_kept_per_subject,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -139,12 +140,12 @@ fn results(profile: Profile, seed: u64) -> Results {
 }
 
 fn migrations_are_applied_once(db: &Store) {
-    assert_eq!(db.schema_version().unwrap(), 1);
+    assert_eq!(db.schema_version().unwrap(), 2);
     // Opening again finds the schema in place.
     if db.backend() == Backend::Sqlite {
         let url = db.url().to_string();
         let again = Store::open(Some(&url)).unwrap();
-        assert_eq!(again.schema_version().unwrap(), 1);
+        assert_eq!(again.schema_version().unwrap(), 2);
     }
 }
 
@@ -443,4 +444,30 @@ fn csv_round_trips_and_a_bad_row_stores_nothing(db: &Store) {
     .unwrap_err()
     .to_string();
     assert!(e.contains("d.csv, line 2"), "{e}");
+}
+
+fn feedback_settings_are_kept_per_subject(db: &Store) {
+    db.add_subject(&Subject::new("FB-1")).unwrap();
+    db.add_subject(&Subject::new("FB-2")).unwrap();
+    assert_eq!(db.feedback_settings("FB-1").unwrap(), None);
+    let a = r#"{"target_deg":[20,0,0],"zone_deg":8}"#;
+    db.set_feedback_settings("FB-1", a, date("2026-11-01"))
+        .unwrap();
+    let b = r#"{"target_deg":[10,0,0],"zone_deg":10}"#;
+    db.set_feedback_settings("FB-1", b, date("2026-11-20"))
+        .unwrap();
+    assert_eq!(
+        db.feedback_settings("FB-1").unwrap().as_deref(),
+        Some(b),
+        "replaced whole"
+    );
+    assert_eq!(db.feedback_settings("FB-2").unwrap(), None, "per subject");
+    assert!(matches!(
+        db.feedback_settings("NOBODY"),
+        Err(StoreError::NoSubject(_))
+    ));
+    assert!(matches!(
+        db.set_feedback_settings("FB-2", "[1, 2]", date("2026-11-20")),
+        Err(StoreError::Invalid { .. })
+    ));
 }
