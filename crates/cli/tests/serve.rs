@@ -375,6 +375,20 @@ fn sample_json(seq: usize, r: &[f64]) -> Value {
     serde_json::json!({"seq": seq, "t": r[0], "gyr": [r[1], r[2], r[3]], "acc": [r[4], r[5], r[6]], "mag": [r[7], r[8], r[9]]})
 }
 
+/// Samples in time order as messages of ten, numbered from 0.
+fn batches(samples: &[Vec<f64>]) -> Vec<Vec<Value>> {
+    samples
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| {
+            c.iter()
+                .enumerate()
+                .map(|(i, r)| sample_json(k * 10 + i, r))
+                .collect()
+        })
+        .collect()
+}
+
 type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 
 /// Send `batches` of samples paced below the flood limit, collecting every message until `done`.
@@ -430,17 +444,7 @@ fn live_hold_neutral_exercise_measures_true_angles_and_is_stored() {
         (ready["type"].as_str(), ready["seconds"].as_f64()),
         (Some("ready"), Some(25.0))
     );
-    let batches: Vec<Vec<Value>> = samples
-        .chunks(10)
-        .enumerate()
-        .map(|(k, c)| {
-            c.iter()
-                .enumerate()
-                .map(|(i, r)| sample_json(k * 10 + i, r))
-                .collect()
-        })
-        .collect();
-    let msgs = stream(&mut ws, batches);
+    let msgs = stream(&mut ws, batches(&samples));
     let frames: Vec<&Value> = msgs
         .iter()
         .filter(|m| m["type"] == "angles")
@@ -891,17 +895,7 @@ fn live_range_of_motion_exercise_gives_the_extremes_and_the_twstrs_item() {
     );
     let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
     let _ready = ws.read().unwrap();
-    let batches: Vec<Vec<Value>> = samples
-        .chunks(10)
-        .enumerate()
-        .map(|(k, c)| {
-            c.iter()
-                .enumerate()
-                .map(|(i, r)| sample_json(k * 10 + i, r))
-                .collect()
-        })
-        .collect();
-    let msgs = stream(&mut ws, batches);
+    let msgs = stream(&mut ws, batches(&samples));
     assert!(
         msgs.iter()
             .any(|m| m["type"] == "figures" && m["range_of_motion"].is_object()),
@@ -974,17 +968,7 @@ fn live_sensory_trick_trial_measures_the_relief_and_scores_the_items() {
     let url = format!("ws://{}/api/live/imu?rate=100&exercise=sensory-trick&seconds=37.5&calibration=7&subject=T-01", srv.addr);
     let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
     let _ready = ws.read().unwrap();
-    let batches: Vec<Vec<Value>> = samples
-        .chunks(10)
-        .enumerate()
-        .map(|(k, c)| {
-            c.iter()
-                .enumerate()
-                .map(|(i, r)| sample_json(k * 10 + i, r))
-                .collect()
-        })
-        .collect();
-    let msgs = stream(&mut ws, batches);
+    let msgs = stream(&mut ws, batches(&samples));
     let phases: Vec<&str> = msgs
         .iter()
         .filter(|m| m["type"] == "angles")
