@@ -300,3 +300,44 @@ fn emg_bursting_at_the_head_tremor_is_reported_tremor_locked() {
     assert_eq!(c[0]["locked"], true, "{c}");
     assert_eq!(c[1]["locked"], false, "{c}");
 }
+
+#[test]
+fn an_emg_recording_is_stored_and_its_bursts_are_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = sim();
+    write_csv(&sim, &p.join("emg.csv"));
+    let o = collis(
+        &[
+            "record",
+            "add",
+            "E-01",
+            "emg.csv",
+            "--db",
+            "r.db",
+            "--date",
+            "2026-11-30",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("stored session"), "{}", text(&o));
+    let o = collis(&["report", "E-01", "--db", "r.db", "-o", "report.html"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(p.join("report.html")).unwrap();
+    assert!(html.contains("id=\"fig-emg\""), "no EMG figure");
+    assert!(html.contains("Surface EMG") && html.contains("SCM-R"));
+    // One bar per burst the analysis found: as many rectangles in the figure's SVG.
+    let fig = &html[html.find("id=\"fig-emg\"").unwrap()..];
+    let fig = &fig[..fig.find("</svg>").unwrap()];
+    let bursts: usize = sim
+        .truth
+        .iter()
+        .map(|t| t.bursts.iter().filter(|b| b[1] < 24.0).count())
+        .sum();
+    assert!(
+        fig.matches("<rect").count() > bursts,
+        "a bar per burst, and the background"
+    );
+    assert!(html.contains("asymmetry SCM"), "asymmetry row");
+}

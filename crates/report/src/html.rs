@@ -202,6 +202,9 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             "Angles over time (bin means; + = chin right, right ear down, chin down)",
             &plots::angles_over_time(t, r.recording.reference.rotation_referenced)?,
         ),
+        None if r.recording.source == collis_core::results::Source::Emg => {
+            h.push_str("<p>No head angles: a surface-EMG recording alone.</p>")
+        }
         None => h.push_str("<p>No angle trace in these results (analysed before schema 1.1).</p>"),
     }
     figure(
@@ -225,6 +228,15 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             );
         }
         _ => h.push_str("<p id=\"fig-direction\">Where the head points: not shown, rotation has no reference in this recording (record with a neutral segment or a trunk sensor).</p>"),
+    }
+    if let Some(emg) = &m.emg {
+        figure(
+            &mut h,
+            "fig-emg",
+            "Surface EMG bursts per channel (bar height = peak envelope; red = short, < 100 ms)",
+            &plots::emg_bursts(&emg.channels, r.recording.duration_s)?,
+        );
+        emg_table(&mut h, emg);
     }
     since_last(&mut h, d);
     treatments(&mut h, d);
@@ -273,6 +285,47 @@ fn figure(h: &mut String, id: &str, caption: &str, svg: &str) {
         "<figure id=\"{id}\">{svg}<figcaption>{}</figcaption></figure>",
         esc(caption)
     );
+}
+
+/// Per channel activity and bursts, then left/right asymmetry and co-contraction.
+fn emg_table(h: &mut String, emg: &collis_core::emg::Emg) {
+    h.push_str("<section><h2>Surface EMG</h2><table><tr><th>channel</th><th>activity RMS</th><th>active</th><th>bursts (short)</th></tr>");
+    for c in &emg.channels {
+        let short = c.bursts.iter().filter(|b| b.short).count();
+        let pct = c
+            .activity_pct_mvc
+            .map_or(String::new(), |p| format!(" ({p:.0} % MVC)"));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{:.3} {}{}</td><td class=\"n\">{:.0} %</td><td class=\"n\">{} ({short})</td></tr>",
+            esc(&c.label),
+            c.activity_rms,
+            esc(&c.unit),
+            pct,
+            100.0 * c.active_fraction,
+            c.bursts.len()
+        );
+    }
+    for a in &emg.asymmetry {
+        let _ = write!(
+            h,
+            "<tr><td colspan=\"4\">asymmetry {}: index (R − L)/(R + L) {:+.2} ({} vs {})</td></tr>",
+            esc(a.muscle.code()),
+            a.index,
+            esc(&a.right),
+            esc(&a.left)
+        );
+    }
+    for c in &emg.co_contraction {
+        let _ = write!(
+            h,
+            "<tr><td colspan=\"4\">co-contraction {} / {}: {:.0} %</td></tr>",
+            esc(&c.agonist),
+            esc(&c.antagonist),
+            c.index_pct
+        );
+    }
+    h.push_str("</table></section>");
 }
 
 fn twstrs_table(h: &mut String, r: &Results) {

@@ -1,10 +1,11 @@
 //! The report's figures as SVG text, drawn with plotters: angles over time, where the head
-//! points (polar), the tremor spectrum, the jerk raster, and the longitudinal chart with the
-//! treatments marked. Each function returns a standalone `<svg>` element for inlining.
+//! points (polar), the tremor spectrum, the jerk raster, the surface-EMG bursts, and the
+//! longitudinal chart with the treatments marked. Each function returns a standalone `<svg>` element for inlining.
 
 use crate::longitudinal::{Figure, Point};
 use crate::ReportError;
 use chrono::NaiveDate;
+use collis_core::emg::EmgChannel;
 use collis_core::results::{AngleTrace, JerkEvent, SpasmEvent, Spectrum};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -280,6 +281,58 @@ pub fn jerk_raster(
                 (duration_s.max(1.0) * 0.35, 1.0),
                 (FONT, 13).into_font().color(&BLACK.mix(0.6)),
             )))?;
+        }
+        Ok(())
+    })
+}
+
+/// Surface-EMG bursts per channel over the recording: one row per channel, a bar per burst,
+/// its height the burst's peak envelope relative to the channel's largest; short bursts
+/// (< 100 ms, myoclonus support) in red.
+pub fn emg_bursts(channels: &[EmgChannel], duration_s: f64) -> Result<String, ReportError> {
+    let rows = channels.len().max(1);
+    svg("EMG bursts", (520, 40 + 22 * rows as u32), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(6)
+            .x_label_area_size(30)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..duration_s.max(1.0), -0.5..(rows as f64 - 0.5))?;
+        let labels: Vec<String> = channels.iter().map(|c| c.label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .y_labels(rows)
+            .y_label_formatter(&|v: &f64| {
+                let k = v.round();
+                let i = rows as f64 - 1.0 - k;
+                if (v - k).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc("time (s)")
+            .label_style((FONT, 12))
+            .draw()?;
+        for (i, c) in channels.iter().enumerate() {
+            let y = (rows - 1 - i) as f64;
+            let top = c
+                .bursts
+                .iter()
+                .map(|b| b.peak)
+                .fold(0.0, f64::max)
+                .max(f64::MIN_POSITIVE);
+            chart.draw_series(c.bursts.iter().map(|b| {
+                let h = 0.1 + 0.3 * (b.peak / top).clamp(0.0, 1.0);
+                let colour = if b.short { INJECTION } else { AXIS_COLOURS[0] };
+                Rectangle::new(
+                    [
+                        (b.onset_s, y - h),
+                        (b.offset_s.max(b.onset_s + 0.02), y + h),
+                    ],
+                    colour.filled(),
+                )
+            }))?;
         }
         Ok(())
     })

@@ -4,8 +4,8 @@
 //! content is stored already is skipped without analysing it again.
 
 use crate::args::{parse_task, AngleArgs};
+use crate::commands::analyze::AnalyzeArgs;
 use crate::commands::db::{parse_date, today, DbArgs};
-use crate::run;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -56,7 +56,18 @@ pub fn store_file(
     if let Some(id) = store.session_by_hash(&sha)? {
         return Ok(Added::Duplicate(id));
     }
-    let results = run::analyze(path, angles, task)?;
+    // The same dispatch as `collis analyze`: head sensor, face video, OpenFace CSV or EMG.
+    let results = crate::commands::analyze::results(&AnalyzeArgs {
+        input: path.to_path_buf(),
+        json: None,
+        task,
+        trick: Vec::new(),
+        without: None,
+        quiet: true,
+        angles: angles.clone(),
+        emg: Default::default(),
+        video: Default::default(),
+    })?;
     Ok(store.add_session(&NewSession {
         subject,
         recorded_on: date,
