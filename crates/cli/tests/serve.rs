@@ -1051,3 +1051,37 @@ fn feedback_settings_are_kept_per_subject_in_the_record() {
     );
     assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
 }
+
+#[test]
+fn the_phone_page_streams_its_motion_sensors_through_a_hold_exercise_in_headless_chromium() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let srv = serve(p, &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/phone.mjs");
+    let out = p.join("phone.json");
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", srv.addr))
+        .arg(&out)
+        .args(["PH-01", "5"])
+        .env("COLLIS_PLAYWRIGHT", &pw)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(&out).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let done = &b["done"];
+    assert_eq!(done["completed"], true, "{done}");
+    assert!(b["angles"].as_u64().unwrap() > 500, "{}", b["angles"]);
+    // A still head held 5 s after the hold: within the zone the whole time.
+    let hold = &done["score"]["neutral_hold"];
+    assert!(hold["fraction_within"].as_f64().unwrap() > 0.99, "{hold}");
+    assert!(b["result"].as_str().unwrap().contains("Stored as session"));
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/PH-01/sessions", &[], b"");
+    let s = json_of(&body);
+    assert_eq!(
+        (s[0]["task"].as_str(), s[0]["source"].as_str()),
+        (Some("hold-neutral"), Some("imu"))
+    );
+}
