@@ -362,7 +362,8 @@ pub async fn session_report(
     Ok(Html(page))
 }
 
-fn today() -> chrono::NaiveDate {
+/// Today's date, the default date of an upload or a live session.
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 

@@ -100,6 +100,19 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A place for one more live stream, or 503 when the limit is reached.
+    pub fn live_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, api::ApiError> {
+        self.live_slots.clone().try_acquire_owned().map_err(|_| {
+            api::ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "too many live streams at once (limit {}): try again later",
+                    self.cfg.max_live_streams
+                ),
+            )
+        })
+    }
+
     /// Run `f` on the store on a blocking thread (the store's API is synchronous).
     pub async fn with_store<T: Send + 'static>(
         &self,

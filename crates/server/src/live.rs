@@ -250,15 +250,7 @@ pub async fn imu(
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let plan = LivePlan::from_query(&q).map_err(ApiError::bad_request)?;
-    let permit = st.live_slots.clone().try_acquire_owned().map_err(|_| {
-        ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "too many live streams at once (limit {}): try again later",
-                st.cfg.max_live_streams
-            ),
-        )
-    })?;
+    let permit = st.live_slot()?;
     Ok(ws
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
@@ -752,7 +744,7 @@ pub(crate) async fn score_and_store(
             let added = s
                 .add_session(&NewSession {
                     subject: &code,
-                    recorded_on: chrono::Local::now().date_naive(),
+                    recorded_on: crate::api::today(),
                     file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
                     content_sha256: sha,
                     results: &results,

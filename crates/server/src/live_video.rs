@@ -50,15 +50,7 @@ pub async fn video(
             format!("webcam needs the face models: {e}"),
         )
     })?;
-    let permit = st.live_slots.clone().try_acquire_owned().map_err(|_| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "too many live streams at once (limit {}): try again later",
-                st.cfg.max_live_streams
-            ),
-        )
-    })?;
+    let permit = st.live_slot()?;
     Ok(ws
         .max_message_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| async move {
