@@ -27,6 +27,7 @@ pub mod posture;
 pub mod results;
 pub mod rom;
 pub mod sensory_trick;
+pub mod smoothing;
 pub mod spasms;
 pub mod trace;
 pub mod tremor;

@@ -7,6 +7,7 @@
 use anyhow::{Context, Result};
 use collis_analysis::analyzer::{AnalysisConfig, Analyzer};
 use collis_analysis::sensory_trick::TrickAnalyzer;
+use collis_analysis::smoothing::{self, AngleSmoother};
 use collis_core::results::{
     ConfidenceStats, Recording, Reference, ReferenceKind, Results, Source, Task, VideoStats,
 };
@@ -33,6 +34,30 @@ pub struct FaceRecording<'a> {
     /// The frame rate known before the frames are read (for the analysis filters).
     pub rate_hz: f64,
     pub reference: Reference,
+    /// `--smooth`: low-pass the angles (see [`smoothed`]).
+    pub smooth: bool,
+}
+
+/// The frames low-passed by [`AngleSmoother`] when `smooth` is asked and the frame rate
+/// `rate_hz` allows it; otherwise as they are, with the reason when smoothing was asked.
+pub fn smoothed<'a>(
+    frames: Frames<'a>,
+    smooth: bool,
+    rate_hz: f64,
+) -> (Frames<'a>, Option<f64>, Option<String>) {
+    if !smooth {
+        return (frames, None, None);
+    }
+    let Some(mut smoother) = AngleSmoother::new(rate_hz) else {
+        let why = format!(
+            "--smooth not applied: at {rate_hz:.1} frames/s there is no band above the {} Hz cut-off that is not tremor (needs ≥ {} frames/s)",
+            smoothing::CUTOFF_HZ,
+            smoothing::MIN_RATE_HZ
+        );
+        return (frames, None, Some(why));
+    };
+    let frames: Frames<'a> = Box::new(move |sink| frames(&mut |s| sink(&smoother.push(s))));
+    (frames, Some(smoothing::CUTOFF_HZ), None)
 }
 
 /// The reference of camera-based angles.
@@ -98,6 +123,7 @@ pub fn analyze(
 ) -> Result<Results> {
     let path = rec.path;
     let rate_hz = rec.rate_hz;
+    let (frames, smoothing_cutoff_hz, not_smoothed) = smoothed(frames, rec.smooth, rate_hz);
     let mut analyzer = Analyzer::new(AnalysisConfig {
         rate_hz,
         rotation_referenced: true,
@@ -139,7 +165,7 @@ pub fn analyze(
     } else {
         rate_hz
     };
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = not_smoothed.into_iter().collect();
     if frame_rate_hz < FULL_TREMOR_BAND_FPS {
         warnings.push(format!(
             "frame rate {frame_rate_hz:.1} frames/s: movements faster than {:.1} Hz (Nyquist) cannot be measured; the 2–12 Hz tremor band needs ≥ {FULL_TREMOR_BAND_FPS} frames/s",
@@ -172,6 +198,7 @@ pub fn analyze(
             confidence: confidence_stats(confidences),
             detector_runs: runs,
             method: rec.method,
+            smoothing_cutoff_hz,
         }),
     };
     Ok(collis_analysis::results::assemble(
@@ -182,8 +209,13 @@ pub fn analyze(
 }
 
 /// Write the per-frame angles as CSV (`time_s,rotation_deg,tilt_deg,flexion_deg,confidence`;
-/// frames without a face: empty angles, confidence 0).
-pub fn write_angles(out: &Path, frames: Frames<'_>) -> Result<()> {
+/// frames without a face: empty angles, confidence 0), low-passed when `smooth` is asked and
+/// `rate_hz` allows (else the reason is printed).
+pub fn write_angles(out: &Path, frames: Frames<'_>, smooth: bool, rate_hz: f64) -> Result<()> {
+    let (frames, _, not_smoothed) = smoothed(frames, smooth, rate_hz);
+    if let Some(why) = not_smoothed {
+        eprintln!("warning: {why}");
+    }
     let mut w = collis_io::VideoAngleCsvWriter::new(out)
         .with_context(|| format!("creating {}", out.display()))?;
     frames(&mut |s| {

@@ -102,6 +102,7 @@ pub fn analyze(
         method: method(),
         rate_hz: src.rate_hz,
         reference: src.reference.clone(),
+        smooth: args.smooth,
     };
     face::analyze(
         rec,
@@ -120,6 +121,11 @@ pub fn write_angles(
     out: &Path,
 ) -> Result<Reference> {
     let src = OpenFaceSource::open(path, args, neutral)?;
-    face::write_angles(out, Box::new(|sink| src.for_each(sink)))?;
+    face::write_angles(
+        out,
+        Box::new(|sink| src.for_each(sink)),
+        args.smooth,
+        src.rate_hz,
+    )?;
     Ok(src.reference)
 }

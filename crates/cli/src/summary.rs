@@ -50,6 +50,12 @@ pub fn render(r: &Results) -> String {
                 c.mean, c.median, c.p5, c.min
             );
         }
+        if let Some(hz) = v.smoothing_cutoff_hz {
+            let _ = writeln!(
+                s,
+                "Smoothing   angles low-passed at {hz} Hz (tremor ≤ 12 Hz kept within 2 %)"
+            );
+        }
     }
     let _ = writeln!(s);
     if rec.source == Source::Emg {

@@ -31,16 +31,35 @@ fn frames() -> usize {
 
 /// The CSV as OpenFace writes it: ", " between fields, header names with a leading space.
 fn write_openface(path: &Path) {
+    write_openface_at(path, FPS, 0.0);
+}
+
+/// The same at `fps` frames/s, with uniform frame-to-frame jitter of ±`jitter_deg` on every
+/// axis (xorshift, fixed seed).
+fn write_openface_at(path: &Path, fps: f64, jitter_deg: f64) {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut jitter = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        jitter_deg * ((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
+    };
     let mut s = String::from(
         "frame, face_id, timestamp, confidence, success, gaze_0_x, pose_Tx, pose_Ty, pose_Tz, \
          pose_Rx, pose_Ry, pose_Rz, AU01_r\n",
     );
-    for i in 0..frames() {
-        let t = i as f64 / FPS;
+    for i in 0..(SECONDS * fps) as usize {
+        let t = i as f64 / fps;
         let (conf, ok, r) = if GAP_FRAMES.contains(&i) {
             (0.0, 0, [0.0; 3])
         } else {
-            (0.97, 1, openface_from_rotation(&rotation_of(&truth(t))))
+            let a = truth(t);
+            let shaken = HeadAngles {
+                rotation_deg: a.rotation_deg + jitter(),
+                tilt_deg: a.tilt_deg + jitter(),
+                flexion_deg: a.flexion_deg + jitter(),
+            };
+            (0.97, 1, openface_from_rotation(&rotation_of(&shaken)))
         };
         s.push_str(&format!(
             "{}, 0, {t:.6}, {conf:.2}, {ok}, 0.1, 10.0, 20.0, 500.0, {:.7}, {:.7}, {:.7}, 0.5\n",
@@ -171,4 +190,75 @@ fn malformed_openface_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(!out.contains("panicked"), "{out}");
     assert!(out.contains("bad.csv:2: field 'pose_Ry'"), "{out}");
+}
+
+/// RMS difference of the rotation column of an angles CSV from the truth.
+fn rotation_rms_error(csv: &Path) -> f64 {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let errors: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let t: f64 = f[0].parse().ok()?;
+            let r: f64 = f[1].parse().ok()?;
+            Some(r - truth(t).rotation_deg)
+        })
+        .collect();
+    (errors.iter().map(|e| e * e).sum::<f64>() / errors.len() as f64).sqrt()
+}
+
+#[test]
+fn smooth_removes_jitter_above_the_tremor_band_and_keeps_the_tremor() {
+    let dir = tempfile::tempdir().unwrap();
+    write_openface_at(&dir.path().join("of.csv"), 120.0, 1.5);
+    let run = |args: &[&str]| {
+        let o = collis(args, dir.path());
+        assert!(o.status.success(), "{}", text(&o));
+    };
+    run(&["angles", "of.csv", "-o", "raw.csv"]);
+    run(&["angles", "of.csv", "-o", "smooth.csv", "--smooth"]);
+    let (raw, smooth) = (
+        rotation_rms_error(&dir.path().join("raw.csv")),
+        rotation_rms_error(&dir.path().join("smooth.csv")),
+    );
+    eprintln!("rotation RMS error: raw {raw:.3}°, smoothed {smooth:.3}°");
+    // Uniform ±1.5° jitter is 0.87° RMS; at 120 frames/s, 18/60 of its power is below 18 Hz
+    // (RMS × 0.55); the tremor, stamped back by the filter's delay, adds little.
+    assert!(smooth < 0.65 * raw, "raw {raw:.3}°, smoothed {smooth:.3}°");
+    run(&["analyze", "of.csv", "--json", "raw.json"]);
+    run(&["analyze", "of.csv", "--json", "smooth.json", "--smooth"]);
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let (raw, smooth) = (read("raw.json"), read("smooth.json"));
+    assert_eq!(smooth["recording"]["video"]["smoothing_cutoff_hz"], 18.0);
+    assert!(raw["recording"]["video"]["smoothing_cutoff_hz"].is_null());
+    // The 5 Hz, 1° tremor keeps its frequency and its amplitude within 2 %.
+    let amp = |j: &serde_json::Value| j["tremor"]["amplitude_deg"].as_f64().unwrap();
+    assert_eq!(smooth["tremor"]["present"], true);
+    assert!(
+        (amp(&smooth) / amp(&raw) - 1.0).abs() <= 0.02,
+        "tremor {:.3}° smoothed vs {:.3}°",
+        amp(&smooth),
+        amp(&raw)
+    );
+    let f = smooth["tremor"]["frequency_hz"].as_f64().unwrap();
+    assert!((f - 5.0).abs() < 0.3, "tremor at {f} Hz");
+}
+
+#[test]
+fn smooth_at_30_frames_per_second_says_it_was_not_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    write_openface(&dir.path().join("of.csv"));
+    let o = collis(
+        &["analyze", "of.csv", "--json", "r.json", "--smooth"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert!(json["recording"]["video"]["smoothing_cutoff_hz"].is_null());
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("--smooth not applied"), "{warnings}");
 }

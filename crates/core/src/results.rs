@@ -129,6 +129,10 @@ pub struct VideoStats {
     pub detector_runs: u64,
     /// Pose-estimation method, e.g. "mediapipe-face-mesh+procrustes".
     pub method: String,
+    /// Cut-off (Hz) of the temporal low-pass applied to the angles (`--smooth`); absent when
+    /// the angles are not smoothed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smoothing_cutoff_hz: Option<f64>,
 }
 
 /// Distribution of the per-frame confidence.
