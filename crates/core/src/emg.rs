@@ -269,6 +269,24 @@ pub struct EmgChannel {
     pub burst_count: u64,
     pub short_burst_count: u64,
     pub bursts: Vec<EmgBurst>,
+    /// The envelope over the recording, decimated for plotting (schema 1.3; absent in
+    /// results of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<EmgEnvelope>,
+}
+
+/// A channel's envelope as a short series: value `k` is the RMS of the envelope over
+/// `[start_s + k / rate_hz, start_s + (k + 1) / rate_hz)`, normalised by `scale`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EmgEnvelope {
+    pub rate_hz: f64,
+    pub start_s: f64,
+    /// `pct_mvc` (% of `mvc_rms`), `x_baseline` (multiples of `baseline_rms`), or the
+    /// channel's unit when it has neither (a flat signal).
+    pub scale: String,
+    /// The onset threshold (`threshold`) in the same scale.
+    pub threshold: f64,
+    pub values: Vec<f64>,
 }
 
 impl EmgChannel {

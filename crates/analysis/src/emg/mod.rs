@@ -11,12 +11,14 @@
 //!    of the rectified EMG with the head tremor ([`coupling`]).
 //!
 //! Blocks in, the `emg` section of the results out: memory is one envelope window per
-//! channel plus the list of bursts, whatever the length. The first [`SETTLE_S`] seconds are
+//! channel, the list of bursts and a bounded decimated envelope ([`envelope`]), whatever
+//! the length. The first [`SETTLE_S`] seconds are
 //! left out of every figure (filter start-up).
 
 pub mod bursts;
 pub mod conditioner;
 pub mod coupling;
+pub mod envelope;
 pub mod mains;
 pub mod pairs;
 
