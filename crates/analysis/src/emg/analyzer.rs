@@ -220,6 +220,7 @@ impl EmgAnalyzer {
             channels,
             co_contraction,
             tremor_coupling: Vec::new(),
+            exercise: None,
             method: EmgMethod {
                 band_hz: band_hz(rate),
                 envelope_window_s: ENVELOPE_WINDOW_S,
