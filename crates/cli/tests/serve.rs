@@ -1395,3 +1395,59 @@ fn live_emg_accounts_for_lost_and_late_blocks_and_survives_a_kill() {
         "150 blocks of 20 ms"
     );
 }
+
+#[test]
+fn the_live_page_shows_emg_bars_that_turn_from_green_during_a_burst_in_headless_chromium() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let srv = serve(p, &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/emg.mjs");
+    let out = p.join("emg.json");
+    // 3 s of rest, 6 s of relax exercise; a burst on SCM-L from 5 to 7 s.
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", srv.addr))
+        .arg(&out)
+        .args(["EB-01", "3", "6", "5", "7"])
+        .env("COLLIS_PLAYWRIGHT", &pw)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(&out).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let done = &b["done"];
+    assert_eq!(done["completed"], true, "{done}");
+    let samples = b["samples"].as_array().unwrap();
+    let shown: Vec<&Value> = samples.iter().filter(|s| s["bars"] == 2).collect();
+    assert!(shown.len() > 20, "two bars shown: {}", samples.len());
+    let colours = |i: usize| -> Vec<&str> {
+        shown
+            .iter()
+            .map(|s| s["colours"][i].as_str().unwrap())
+            .collect()
+    };
+    let (left, right) = (colours(0), colours(1));
+    assert!(left.contains(&"green") && left.contains(&"red"), "{left:?}");
+    let right_out = right.iter().filter(|c| **c != "green").count();
+    assert!(right_out * 20 < right.len(), "{right:?}");
+    // The bar is taller in the burst than at rest.
+    let heights: Vec<f64> = shown
+        .iter()
+        .map(|s| s["heights"][0].as_f64().unwrap())
+        .collect();
+    let max = heights.iter().copied().fold(0.0, f64::max);
+    let min = heights.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(max > min + 50.0, "{min} … {max}");
+    // About 2 s of 6 out of the zone on SCM-L.
+    let m = &done["outcome"]["muscles"][0];
+    let within = m["seconds_in_target"].as_f64().unwrap();
+    assert!((within - 4.0).abs() < 0.5, "{m}");
+    assert!(b["result"].as_str().unwrap().contains("Stored as session"));
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/EB-01/sessions", &[], b"");
+    let s = json_of(&body);
+    assert_eq!(
+        (s[0]["task"].as_str(), s[0]["source"].as_str()),
+        (Some("exercise"), Some("emg"))
+    );
+}
