@@ -1318,7 +1318,7 @@ fn live_emg_relax_exercise_cues_the_bursts_and_is_stored_like_an_emg_file() {
 }
 
 #[test]
-fn live_emg_accounts_for_lost_and_late_blocks_and_survives_a_kill() {
+fn live_emg_accounts_for_lost_and_late_blocks_refuses_floods_and_survives_a_kill() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let sim = emg_sim(8.0, [vec![[5.0, 6.0]], Vec::new()]);
@@ -1366,6 +1366,13 @@ fn live_emg_accounts_for_lost_and_late_blocks_and_survives_a_kill() {
     assert!(o.status.success(), "{}", text(&o));
     let r = json_of(&std::fs::read(p.join("r.json")).unwrap());
     assert_eq!(r["emg"]["channels"][0]["duration_s"], 8.0, "{r}");
+    // Faster than 4× the rate is a flood: closed with an error, the server stays up.
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    let flood: Vec<Value> = (0..300).map(|k| emg_block(&sim, k, 40)).collect();
+    let out = emg_stream(&mut ws, vec![serde_json::to_string(&flood).unwrap()]);
+    let done = out.last().unwrap();
+    assert!(done["error"].as_str().unwrap().contains("flood"), "{done}");
     // A stream cut off by a crash: what was written (flushed every second) still reads.
     let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
     let ready: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();

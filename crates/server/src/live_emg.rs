@@ -415,7 +415,9 @@ impl EmgStream {
             return Ok(());
         }
         let next = *self.next_seq.get_or_insert(seq);
-        // Lost blocks before this one: the last values held, so times stay true.
+        // Lost blocks before this one: the last values held, so times stay true. They count
+        // against the flood limit like received ones (a stream of gaps is a flood too).
+        self.window_samples += ((seq - next) as usize * self.plan.block) as f64;
         for _ in next..seq {
             let fill: Vec<Vec<f64>> = self
                 .held
