@@ -7,6 +7,11 @@
 //! target posture (e.g. part-way to neutral for a patient with a fixed posture) and zone.
 //! Position feedback of this kind follows the "Torticollis Trainer" (clinical.md): the patient
 //! is told when the head leaves the zone and by how much.
+//!
+//! EMG biofeedback ([`LevelTarget`]: a muscle's envelope kept below a level, or brought above
+//! one) uses the same zones, colours and tones, with the distance measured in multiples of
+//! the target level instead of degrees (clinical.md, "Biofeedback": EMG biofeedback of the
+//! sternocleidomastoid lowered its EMG, Jahanshahi 1991).
 
 use collis_core::Axis;
 use serde::{Deserialize, Serialize};
@@ -19,6 +24,32 @@ pub const TONE_BASE_HZ: f64 = 220.0;
 pub const TONE_HZ_PER_DEG: f64 = 22.0;
 /// Highest tone, Hz (two octaves above the base).
 pub const TONE_MAX_HZ: f64 = 880.0;
+/// EMG: tone rise per target-multiple beyond the target, Hz; 2 octaves when a relaxing
+/// muscle is at 3× its target level (an activating one at a third of it).
+pub const TONE_HZ_PER_TARGET: f64 = (TONE_MAX_HZ - TONE_BASE_HZ) / 2.0;
+
+/// In the zone when `distance ≤ zone`; amber within twice the zone, red beyond; the tone
+/// rises by `hz_per_unit` per unit of distance beyond the zone (silent in the zone when
+/// `quiet`). NaN is out of the zone.
+fn zone_cue(
+    distance: f64,
+    zone: f64,
+    hz_per_unit: f64,
+    quiet: bool,
+) -> (bool, Colour, Option<f64>) {
+    let in_zone = distance <= zone;
+    let colour = if in_zone {
+        Colour::Green
+    } else if distance <= 2.0 * zone {
+        Colour::Amber
+    } else {
+        Colour::Red
+    };
+    let beyond = (distance - zone).max(0.0);
+    let tone_hz =
+        (!(in_zone && quiet)).then(|| (TONE_BASE_HZ + hz_per_unit * beyond).min(TONE_MAX_HZ));
+    (in_zone, colour, tone_hz)
+}
 
 /// The patient's feedback settings (per subject).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -81,21 +112,66 @@ impl FeedbackSettings {
                 worst_axis = axis;
             }
         }
-        let in_zone = worst_deg <= self.zone_deg;
-        let colour = if in_zone {
-            Colour::Green
-        } else if worst_deg <= 2.0 * self.zone_deg {
-            Colour::Amber
-        } else {
-            Colour::Red
-        };
-        let beyond = (worst_deg - self.zone_deg).max(0.0);
-        let tone_hz = (!(in_zone && self.quiet_when_good))
-            .then(|| (TONE_BASE_HZ + TONE_HZ_PER_DEG * beyond).min(TONE_MAX_HZ));
+        let (in_zone, colour, tone_hz) = zone_cue(
+            worst_deg,
+            self.zone_deg,
+            TONE_HZ_PER_DEG,
+            self.quiet_when_good,
+        );
         Cue {
             deviation_deg,
             worst_deg,
             worst_axis,
+            in_zone,
+            colour,
+            tone_hz,
+        }
+    }
+}
+
+/// Where a muscle's EMG level should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelGoal {
+    /// At or below the target (relax).
+    Below,
+    /// At or above the target (activate).
+    Above,
+}
+
+/// A target on a muscle's EMG level (any positive scale: × rest, % MVC).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LevelTarget {
+    pub goal: LevelGoal,
+    pub target: f64,
+    /// No tone while the level is in the zone.
+    pub quiet_when_good: bool,
+}
+
+/// What the patient is shown and hears for one muscle's level.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LevelCue {
+    pub level: f64,
+    pub target: f64,
+    pub in_zone: bool,
+    pub colour: Colour,
+    /// Tone frequency; `None` = silent.
+    pub tone_hz: Option<f64>,
+}
+
+impl LevelTarget {
+    /// The cue for `level`: the distance is `level / target` when relaxing and
+    /// `target / level` when activating, so the zone ends at 1 and amber at 2.
+    pub fn cue(&self, level: f64) -> LevelCue {
+        let distance = match self.goal {
+            LevelGoal::Below => level / self.target,
+            LevelGoal::Above => self.target / level.max(f64::MIN_POSITIVE),
+        };
+        let (in_zone, colour, tone_hz) =
+            zone_cue(distance, 1.0, TONE_HZ_PER_TARGET, self.quiet_when_good);
+        LevelCue {
+            level,
+            target: self.target,
             in_zone,
             colour,
             tone_hz,
@@ -140,5 +216,30 @@ mod tests {
         assert_eq!(c.deviation_deg[0], 5.0);
         assert_eq!(c.tone_hz, Some(TONE_BASE_HZ));
         assert!(!s.cue(&[f64::NAN, 12.0, 0.0]).in_zone);
+    }
+
+    #[test]
+    fn level_cues_relax_below_and_activate_above_the_target() {
+        let relax = LevelTarget {
+            goal: LevelGoal::Below,
+            target: 2.0,
+            quiet_when_good: true,
+        };
+        let c = relax.cue(1.5);
+        assert!(c.in_zone && c.colour == Colour::Green && c.tone_hz.is_none());
+        let c = relax.cue(3.0);
+        assert_eq!((c.in_zone, c.colour), (false, Colour::Amber));
+        assert!((c.tone_hz.unwrap() - (TONE_BASE_HZ + 0.5 * TONE_HZ_PER_TARGET)).abs() < 1e-9);
+        assert_eq!(relax.cue(6.0).tone_hz, Some(TONE_MAX_HZ));
+        assert_eq!(relax.cue(f64::NAN).colour, Colour::Red);
+        let activate = LevelTarget {
+            goal: LevelGoal::Above,
+            target: 10.0,
+            quiet_when_good: false,
+        };
+        let c = activate.cue(12.0);
+        assert!(c.in_zone && c.tone_hz == Some(TONE_BASE_HZ));
+        assert_eq!(activate.cue(6.0).colour, Colour::Amber);
+        assert_eq!(activate.cue(0.0).colour, Colour::Red);
     }
 }

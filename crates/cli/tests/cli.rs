@@ -24,7 +24,7 @@ fn demo_writes_summary_results_and_truth() {
         &std::fs::read_to_string(dir.path().join("demo/results.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(json["schema_version"], "1.2.0");
+    assert_eq!(json["schema_version"], "1.3.0");
     assert!(json["pattern"]["top"].is_string(), "{json}");
     assert_eq!(json["recording"]["source"], "imu");
     assert_eq!(json["recording"]["reference"]["kind"], "neutral");

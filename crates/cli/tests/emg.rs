@@ -1,6 +1,6 @@
 //! `collis analyze` on surface EMG: CSV and EDF+ (written by pyedflib, an independent
 //! writer) of a simulated recording with known bursts, the combined head + EMG analysis, and
-//! bad EMG input.
+//! bad EMG input; the envelope series and the report's EMG figures.
 
 use collis_sim::{simulate_emg, EmgSim, EmgSimOptions};
 mod common;
@@ -84,7 +84,7 @@ fn analyze_emg_csv() {
         "{out}"
     );
     let j = json(&p.join("r.json"));
-    assert_eq!(j["schema_version"], "1.2.0");
+    assert_eq!(j["schema_version"], "1.3.0");
     assert_eq!(j["recording"]["source"], "emg");
     let c = &j["emg"]["channels"][1];
     assert_eq!(c["label"], "SCM-R");
@@ -340,4 +340,80 @@ fn an_emg_recording_is_stored_and_its_bursts_are_in_the_report() {
         "a bar per burst, and the background"
     );
     assert!(html.contains("asymmetry SCM"), "asymmetry row");
+    // The envelope figure: a panel per channel, each with its envelope curve, bursts shaded.
+    let fig = &html[html
+        .find("id=\"fig-emg-envelope\"")
+        .expect("no envelope figure")..];
+    let fig = &fig[..fig.find("</svg>").unwrap()];
+    for l in &sim.labels {
+        assert!(fig.contains(&format!("\n{l}\n</text>")), "no panel for {l}");
+    }
+    assert!(
+        fig.matches("<polyline").count() >= 2 * sim.labels.len(),
+        "an envelope and a threshold line per channel"
+    );
+    assert!(fig.matches("<rect").count() > bursts, "a shade per burst");
+}
+
+#[test]
+fn the_envelope_series_peaks_inside_the_known_bursts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = sim();
+    write_csv(&sim, &p.join("emg.csv"));
+    let o = collis(&["analyze", "emg.csv", "--json", "r.json", "--quiet"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let j = json(&p.join("r.json"));
+    for (c, t) in j["emg"]["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&sim.truth)
+    {
+        let env = &c["envelope"];
+        assert_eq!(env["scale"], "x_baseline", "{}", c["label"]);
+        let rate = env["rate_hz"].as_f64().unwrap();
+        let start = env["start_s"].as_f64().unwrap();
+        let threshold = env["threshold"].as_f64().unwrap();
+        let v: Vec<f64> = env["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert!((v.len() as f64 - (24.0 - start) * rate).abs() <= 2.0);
+        let time = |k: usize| start + (k as f64 + 0.5) / rate;
+        // Between bursts (≥ 150 ms away) the envelope stays under the threshold; each burst
+        // of 300 ms or more has its largest bin inside it and above the threshold (tolerance:
+        // half a bin, 25 ms).
+        for (k, &x) in v.iter().enumerate() {
+            if t.bursts
+                .iter()
+                .all(|b| time(k) + 0.15 < b[0] || time(k) > b[1] + 0.15)
+            {
+                assert!(x < threshold, "{} at {:.2} s: {x}", c["label"], time(k));
+            }
+        }
+        for b in t
+            .bursts
+            .iter()
+            .filter(|b| b[1] < 24.0 && b[1] - b[0] >= 0.3)
+        {
+            let near: Vec<usize> = (0..v.len())
+                .filter(|&k| time(k) > b[0] - 0.5 && time(k) < b[1] + 0.5)
+                .collect();
+            let peak = *near
+                .iter()
+                .max_by(|&&a, &&b| v[a].total_cmp(&v[b]))
+                .unwrap();
+            let tol = 0.5 / rate;
+            assert!(
+                time(peak) >= b[0] - tol && time(peak) <= b[1] + tol && v[peak] > threshold,
+                "{}: peak {:.2} s ({}) vs burst {b:?}",
+                c["label"],
+                time(peak),
+                v[peak]
+            );
+        }
+    }
 }

@@ -1085,3 +1085,376 @@ fn the_phone_page_streams_its_motion_sensors_through_a_hold_exercise_in_headless
         (Some("hold-neutral"), Some("imu"))
     );
 }
+
+/// Simulated surface EMG at 2 kHz on SCM-L and SCM-R: `rest_s` of rest, then known bursts.
+fn emg_sim(seconds: f64, bursts: [Vec<[f64; 2]>; 2]) -> collis_sim::EmgSim {
+    use collis_sim::{simulate_emg, EmgChannelSpec, EmgSimOptions};
+    let [l, r] = bursts;
+    let spec = |label: &str, bursts| EmgChannelSpec {
+        label: label.to_string(),
+        amplitude_uv: 80.0,
+        bursts,
+    };
+    simulate_emg(&EmgSimOptions {
+        duration_s: seconds,
+        channels: vec![spec("SCM-L", l), spec("SCM-R", r)],
+        ..EmgSimOptions::neck(11)
+    })
+}
+
+/// Block `k` of `n` samples per channel as the EMG stream takes it.
+fn emg_block(sim: &collis_sim::EmgSim, k: usize, n: usize) -> Value {
+    let data: Vec<Vec<f64>> = sim
+        .data
+        .iter()
+        .map(|c| {
+            c[k * n..(k + 1) * n]
+                .iter()
+                .map(|v| (v * 1000.0).round() / 1000.0)
+                .collect()
+        })
+        .collect();
+    serde_json::json!({"seq": k, "data": data})
+}
+
+/// Send `messages` (JSON text) paced at about 2.5× real time for 100-ms messages, then stop;
+/// every message until `done`.
+fn emg_stream(ws: &mut Ws, messages: Vec<String>) -> Vec<Value> {
+    for m in messages {
+        if ws.send(Message::text(m)).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let _ = ws.send(Message::text(r#"{"type":"stop"}"#));
+    let mut got = Vec::new();
+    loop {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                let done = v["type"] == "done";
+                got.push(v);
+                if done {
+                    return got;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("stream ended before 'done': {e}"),
+        }
+    }
+}
+
+#[test]
+fn live_emg_relax_exercise_cues_the_bursts_and_is_stored_like_an_emg_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // 10 s of rest (the baseline), then 13 s of exercise with bursts on both sides.
+    let left = vec![[12.0, 13.0], [15.0, 15.5], [17.0, 18.5], [20.5, 20.58]];
+    let right = vec![[13.5, 14.5], [19.0, 20.0]];
+    let sim = emg_sim(24.0, [left.clone(), right.clone()]);
+    let srv = serve(p, &[]);
+    let url = format!(
+        "ws://{}/api/live/emg?rate=2000&channels=SCM-L,SCM-R&subject=E-07&exercise=relax&rest=10&seconds=13",
+        srv.addr
+    );
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let ready: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(ready["type"], "ready", "{ready}");
+    assert_eq!(ready["block"], 40);
+    assert_eq!(ready["channels"][1]["muscle"], "sternocleidomastoid");
+    assert_eq!(ready["channels"][1]["side"], "right");
+    // Blocks of 20 ms, five to a message; blocks 100 and 101 swapped, 200 sent twice, and
+    // three bad messages (not JSON, a null sample, a missing channel) in between.
+    let mut order: Vec<usize> = (0..sim.data[0].len() / 40).collect();
+    order.swap(100, 101);
+    order.insert(201, 200);
+    let mut messages: Vec<String> = order
+        .chunks(5)
+        .map(|c| {
+            let blocks: Vec<Value> = c.iter().map(|&k| emg_block(&sim, k, 40)).collect();
+            serde_json::to_string(&blocks).unwrap()
+        })
+        .collect();
+    let mut nan = emg_block(&sim, 300, 40);
+    nan["data"][0][7] = Value::Null;
+    let mut one = emg_block(&sim, 301, 40);
+    one["data"].as_array_mut().unwrap().pop();
+    messages.insert(50, "{not json".to_string());
+    messages.insert(51, nan.to_string());
+    messages.insert(52, one.to_string());
+    let msgs = emg_stream(&mut ws, messages);
+    let warnings: Vec<&str> = msgs
+        .iter()
+        .filter(|m| m["type"] == "warning")
+        .map(|m| m["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[0].contains("not JSON"), "{warnings:?}");
+    assert!(warnings[1].contains("invalid type: null"), "{warnings:?}");
+    assert!(
+        warnings[2].contains("block 301: 1 channels, the stream has 2"),
+        "{warnings:?}"
+    );
+    let done = msgs.last().unwrap();
+    assert_eq!(done["completed"], true, "{done}");
+    assert!(done["error"].is_null(), "{done}");
+    // Every sample accounted for, per channel: 23 s delivered (the exercise's end).
+    let a = &done["accounting"];
+    let n = |k: &str| a[k].as_u64().unwrap();
+    assert_eq!((n("lost"), n("late")), (0, 0), "{a}");
+    assert_eq!(
+        (n("reordered"), n("duplicate"), n("invalid")),
+        (40, 40, 120),
+        "{a}"
+    );
+    assert_eq!(
+        n("delivered") + n("duplicate") + n("invalid") + n("after_end"),
+        n("received"),
+        "{a}"
+    );
+    assert_eq!(n("delivered"), 23 * 2000, "{a}");
+    // Cues: out of the zone within 150 ms of each burst's onset and throughout the burst;
+    // in the zone (nearly always) away from bursts.
+    let frames: Vec<&Value> = msgs
+        .iter()
+        .filter(|m| m["type"] == "emg")
+        .flat_map(|m| m["frames"].as_array().unwrap())
+        .filter(|f| f["levels"].is_array())
+        .collect();
+    let mut worst = 0.0f64;
+    let mut false_out = [0usize; 2];
+    let mut away = [0usize; 2];
+    for (ch, bursts) in [&left, &right].into_iter().enumerate() {
+        let out = |f: &Value| f["levels"][ch]["cue"]["in_zone"] == false;
+        for b in bursts {
+            let first = frames
+                .iter()
+                .find(|f| f["t"].as_f64().unwrap() >= b[0] && out(f))
+                .map(|f| f["t"].as_f64().unwrap() - b[0])
+                .unwrap();
+            worst = worst.max(first);
+            let during = frames.iter().filter(|f| {
+                let t = f["t"].as_f64().unwrap();
+                t > b[0] + 0.15 && t < b[1]
+            });
+            assert!(during.clone().all(|f| out(f)), "{ch} {b:?}");
+        }
+        for f in &frames {
+            let t = f["t"].as_f64().unwrap();
+            if bursts.iter().all(|b| t < b[0] || t > b[1] + 0.15) {
+                away[ch] += 1;
+                false_out[ch] += usize::from(out(f));
+            }
+        }
+        assert_eq!(frames[0]["levels"][ch]["scale"], "x_baseline");
+    }
+    eprintln!(
+        "live EMG cues: worst latency after a burst onset {:.0} ms; out of the zone away from bursts {false_out:?} of {away:?} frames",
+        worst * 1e3
+    );
+    assert!(worst <= 0.15, "{worst}");
+    assert!(false_out.iter().zip(away).all(|(&f, a)| f * 50 < a));
+    // Time within target: the exercise minus the bursts (give or take the envelope window).
+    let outcome = &done["outcome"];
+    assert_eq!(outcome["exercise"], "relax");
+    for (ch, bursts) in [&left, &right].into_iter().enumerate() {
+        let m = &outcome["muscles"][ch];
+        let active: f64 = bursts.iter().map(|b| b[1] - b[0]).sum();
+        let within = m["seconds_in_target"].as_f64().unwrap();
+        assert!((13.0 - active - within).abs() < 0.4, "{m}");
+    }
+    assert!(
+        done["latency"]["p99_ms"].as_f64().unwrap() < 100.0,
+        "{done}"
+    );
+    // Stored as a session: the analysis of the recorded EDF, bursts within 30 ms of the truth.
+    let id = done["session_id"].as_i64().expect("stored");
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let stored = json_of(&body);
+    assert_eq!(stored["recording"]["source"], "emg");
+    let mut worst_burst = 0.0f64;
+    for (c, truth) in stored["emg"]["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([&left, &right])
+    {
+        let got = c["bursts"].as_array().unwrap();
+        assert_eq!(got.len(), truth.len(), "{}: {got:?}", c["label"]);
+        for (g, t) in got.iter().zip(truth) {
+            for (k, key) in ["onset_s", "offset_s"].iter().enumerate() {
+                worst_burst = worst_burst.max((g[key].as_f64().unwrap() - t[k]).abs());
+            }
+        }
+    }
+    eprintln!(
+        "stored live EMG session: worst onset/offset error {:.1} ms",
+        worst_burst * 1e3
+    );
+    assert!(worst_burst <= 0.03, "{worst_burst}");
+    assert_eq!(stored["emg"]["exercise"], *outcome);
+    // The recording reopens like any EMG file: the same `emg` section from `collis analyze`.
+    let file = PathBuf::from(done["file"].as_str().unwrap());
+    assert!(file.starts_with(p.join("live")));
+    let o = collis(
+        &[
+            "analyze",
+            file.to_str().unwrap(),
+            "--emg-rest",
+            "0:10",
+            "--task",
+            "exercise",
+            "--json",
+            "again.json",
+            "--quiet",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let again = json_of(&std::fs::read(p.join("again.json")).unwrap());
+    let mut emg = stored["emg"].clone();
+    emg.as_object_mut().unwrap().remove("exercise");
+    assert_eq!(emg, again["emg"]);
+}
+
+#[test]
+fn live_emg_accounts_for_lost_and_late_blocks_refuses_floods_and_survives_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sim = emg_sim(8.0, [vec![[5.0, 6.0]], Vec::new()]);
+    let srv = serve(p, &[]);
+    let url = format!(
+        "ws://{}/api/live/emg?rate=2000&channels=SCM-L,SCM-R&rest=2",
+        srv.addr
+    );
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    // Block 150 lost, 170 sent after its place was given up, one block far ahead (refused).
+    let blocks = sim.data[0].len() / 40;
+    let mut order: Vec<usize> = (0..blocks).filter(|&k| k != 150 && k != 170).collect();
+    let pos = order.iter().position(|&k| k == 190).unwrap();
+    order.insert(pos, 170);
+    let mut messages: Vec<String> = order
+        .chunks(5)
+        .map(|c| {
+            let b: Vec<Value> = c.iter().map(|&k| emg_block(&sim, k, 40)).collect();
+            serde_json::to_string(&b).unwrap()
+        })
+        .collect();
+    let mut ahead = emg_block(&sim, 0, 40);
+    ahead["seq"] = serde_json::json!(1_000_000);
+    messages.insert(10, ahead.to_string());
+    let msgs = emg_stream(&mut ws, messages);
+    assert!(msgs
+        .iter()
+        .any(|m| m["type"] == "warning"
+            && m["message"].as_str().unwrap().contains("s ahead of block")));
+    let done = msgs.last().unwrap();
+    let a = &done["accounting"];
+    let n = |k: &str| a[k].as_u64().unwrap();
+    assert_eq!((n("lost"), n("late"), n("invalid")), (80, 40, 40), "{a}");
+    assert_eq!(n("received"), (order.len() as u64 + 1) * 40, "{a}");
+    assert_eq!(
+        n("delivered") + n("late") + n("duplicate") + n("invalid") + n("after_end"),
+        n("received"),
+        "{a}"
+    );
+    assert_eq!(n("delivered"), (blocks as u64 - 2) * 40, "{a}");
+    // Lost blocks are written as held values: the recording keeps its length (8 s).
+    let file = done["file"].as_str().unwrap().to_string();
+    let o = collis(&["analyze", &file, "--json", "r.json", "--quiet"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let r = json_of(&std::fs::read(p.join("r.json")).unwrap());
+    assert_eq!(r["emg"]["channels"][0]["duration_s"], 8.0, "{r}");
+    // Faster than 4× the rate is a flood: closed with an error, the server stays up.
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let _ready = ws.read().unwrap();
+    let flood: Vec<Value> = (0..300).map(|k| emg_block(&sim, k, 40)).collect();
+    let out = emg_stream(&mut ws, vec![serde_json::to_string(&flood).unwrap()]);
+    let done = out.last().unwrap();
+    assert!(done["error"].as_str().unwrap().contains("flood"), "{done}");
+    // A stream cut off by a crash: what was written (flushed every second) still reads.
+    let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
+    let ready: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();
+    let file = PathBuf::from(ready["file"].as_str().unwrap());
+    for k in 0..150 {
+        ws.send(Message::text(emg_block(&sim, k, 40).to_string()))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Written more than a second ago, so handed to the operating system; then killed.
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(srv);
+    let o = collis(
+        &[
+            "analyze",
+            file.to_str().unwrap(),
+            "--json",
+            "cut.json",
+            "--quiet",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let cut = json_of(&std::fs::read(p.join("cut.json")).unwrap());
+    assert_eq!(
+        cut["emg"]["channels"][0]["duration_s"], 3.0,
+        "150 blocks of 20 ms"
+    );
+}
+
+#[test]
+fn the_live_page_shows_emg_bars_that_turn_from_green_during_a_burst_in_headless_chromium() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let srv = serve(p, &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/emg.mjs");
+    let out = p.join("emg.json");
+    // 3 s of rest, 6 s of relax exercise; a burst on SCM-L from 5 to 7 s.
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", srv.addr))
+        .arg(&out)
+        .args(["EB-01", "3", "6", "5", "7"])
+        .env("COLLIS_PLAYWRIGHT", &pw)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(&out).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let done = &b["done"];
+    assert_eq!(done["completed"], true, "{done}");
+    let samples = b["samples"].as_array().unwrap();
+    let shown: Vec<&Value> = samples.iter().filter(|s| s["bars"] == 2).collect();
+    assert!(shown.len() > 20, "two bars shown: {}", samples.len());
+    let colours = |i: usize| -> Vec<&str> {
+        shown
+            .iter()
+            .map(|s| s["colours"][i].as_str().unwrap())
+            .collect()
+    };
+    let (left, right) = (colours(0), colours(1));
+    assert!(left.contains(&"green") && left.contains(&"red"), "{left:?}");
+    let right_out = right.iter().filter(|c| **c != "green").count();
+    assert!(right_out * 20 < right.len(), "{right:?}");
+    // The bar is taller in the burst than at rest.
+    let heights: Vec<f64> = shown
+        .iter()
+        .map(|s| s["heights"][0].as_f64().unwrap())
+        .collect();
+    let max = heights.iter().copied().fold(0.0, f64::max);
+    let min = heights.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(max > min + 50.0, "{min} … {max}");
+    // About 2 s of 6 out of the zone on SCM-L.
+    let m = &done["outcome"]["muscles"][0];
+    let within = m["seconds_in_target"].as_f64().unwrap();
+    assert!((within - 4.0).abs() < 0.5, "{m}");
+    assert!(b["result"].as_str().unwrap().contains("Stored as session"));
+    let (_, _, body) = http(&srv.addr, "GET", "/api/subjects/EB-01/sessions", &[], b"");
+    let s = json_of(&body);
+    assert_eq!(
+        (s[0]["task"].as_str(), s[0]["source"].as_str()),
+        (Some("exercise"), Some("emg"))
+    );
+}

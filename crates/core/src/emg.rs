@@ -219,6 +219,32 @@ pub struct Emg {
     /// recording of the same session was analysed with it.
     pub tremor_coupling: Vec<TremorCoupling>,
     pub method: EmgMethod,
+    /// A live biofeedback exercise's outcome (schema 1.3): present in sessions recorded by
+    /// the web app's live EMG stream, absent from the analysis of a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<EmgExerciseOutcome>,
+}
+
+/// How a live EMG biofeedback exercise went.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EmgExerciseOutcome {
+    /// `relax` or `activate`.
+    pub exercise: String,
+    /// Seconds of exercise after the rest calibration.
+    pub seconds: f64,
+    pub muscles: Vec<EmgTargetTime>,
+}
+
+/// Time a chosen muscle's envelope spent within its target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EmgTargetTime {
+    pub label: String,
+    /// Target level in `scale`: the envelope stays below it (relax) or above it (activate).
+    pub target: f64,
+    /// `x_baseline` (multiples of the resting level) or `pct_mvc`.
+    pub scale: String,
+    pub seconds_in_target: f64,
+    pub fraction_in_target: f64,
 }
 
 /// How the figures were computed, in numbers and words.
@@ -269,6 +295,24 @@ pub struct EmgChannel {
     pub burst_count: u64,
     pub short_burst_count: u64,
     pub bursts: Vec<EmgBurst>,
+    /// The envelope over the recording, decimated for plotting (schema 1.3; absent in
+    /// results of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<EmgEnvelope>,
+}
+
+/// A channel's envelope as a short series: value `k` is the RMS of the envelope over
+/// `[start_s + k / rate_hz, start_s + (k + 1) / rate_hz)`, normalised by `scale`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EmgEnvelope {
+    pub rate_hz: f64,
+    pub start_s: f64,
+    /// `pct_mvc` (% of `mvc_rms`), `x_baseline` (multiples of `baseline_rms`), or the
+    /// channel's unit when it has neither (a flat signal).
+    pub scale: String,
+    /// The onset threshold (`threshold`) in the same scale.
+    pub threshold: f64,
+    pub values: Vec<f64>,
 }
 
 impl EmgChannel {

@@ -236,6 +236,12 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             "Surface EMG bursts per channel (bar height = peak envelope; red = short, < 100 ms)",
             &plots::emg_bursts(&emg.channels, r.recording.duration_s)?,
         );
+        figure(
+            &mut h,
+            "fig-emg-envelope",
+            "Surface EMG envelopes (RMS per 1/20 s or longer bins, log scale; shaded = detected bursts, red = short; dashed = onset threshold)",
+            &plots::emg_envelopes(&emg.channels, r.recording.duration_s)?,
+        );
         emg_table(&mut h, emg);
     }
     since_last(&mut h, d);

@@ -1,5 +1,5 @@
 //! The report's figures as SVG text, drawn with plotters: angles over time, where the head
-//! points (polar), the tremor spectrum, the jerk raster, the surface-EMG bursts, and the
+//! points (polar), the tremor spectrum, the jerk raster, the surface-EMG bursts and envelopes, and the
 //! longitudinal chart with the treatments marked. Each function returns a standalone `<svg>` element for inlining.
 
 use crate::longitudinal::{Figure, Point};
@@ -333,6 +333,75 @@ pub fn emg_bursts(channels: &[EmgChannel], duration_s: f64) -> Result<String, Re
                     colour.filled(),
                 )
             }))?;
+        }
+        Ok(())
+    })
+}
+
+/// Surface-EMG envelopes, one panel per channel: the decimated envelope (log scale, in % MVC
+/// or multiples of the resting level), the detected bursts shaded and the onset threshold
+/// dashed. Channels without an envelope (results before schema 1.3) get a note.
+pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String, ReportError> {
+    let rows = channels.len().max(1);
+    svg("EMG envelopes", (520, 20 + 95 * rows as u32), |root| {
+        let t_end = duration_s.max(1.0);
+        for (c, area) in channels.iter().zip(root.split_evenly((rows, 1))) {
+            let Some(env) = &c.envelope else {
+                area.draw(&Text::new(
+                    format!("{}: no envelope in these results", c.label),
+                    (80, 40),
+                    (FONT, 12).into_font().color(&BLACK.mix(0.6)),
+                ))?;
+                continue;
+            };
+            let top = env
+                .values
+                .iter()
+                .copied()
+                .fold(env.threshold * 4.0, f64::max)
+                .max(f64::MIN_POSITIVE)
+                * 1.5;
+            let floor = (env.threshold / 4.0).max(top * 1e-4);
+            let unit = match env.scale.as_str() {
+                "pct_mvc" => "% MVC".to_string(),
+                "x_baseline" => "× rest".to_string(),
+                u => u.to_string(),
+            };
+            let mut chart = ChartBuilder::on(&area)
+                .margin(4)
+                .x_label_area_size(22)
+                .y_label_area_size(70)
+                .caption(&c.label, (FONT, 12))
+                .build_cartesian_2d(0.0..t_end, (floor..top).log_scale())?;
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE)
+                .y_labels(4)
+                .y_desc(unit)
+                .y_label_formatter(&|v| format!("{v:.3}"))
+                .label_style((FONT, 11))
+                .draw()?;
+            chart.draw_series(c.bursts.iter().map(|b| {
+                let colour = if b.short { INJECTION } else { AXIS_COLOURS[1] };
+                Rectangle::new(
+                    [(b.onset_s, floor), (b.offset_s.max(b.onset_s + 0.02), top)],
+                    colour.mix(0.18).filled(),
+                )
+            }))?;
+            let dt = 1.0 / env.rate_hz;
+            chart.draw_series(LineSeries::new(
+                env.values
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| (env.start_s + (k as f64 + 0.5) * dt, v.max(floor))),
+                AXIS_COLOURS[0].stroke_width(1),
+            ))?;
+            chart.draw_series(DashedLineSeries::new(
+                [(0.0, env.threshold), (t_end, env.threshold)],
+                5,
+                4,
+                BLACK.mix(0.7).stroke_width(1),
+            ))?;
         }
         Ok(())
     })

@@ -8,6 +8,8 @@
 //! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
 //!   ([`collis_analysis::live`]), with cues back and exercises stored as sessions;
 //! - [`live_video`]: live webcam frames over WebSocket through the face pipeline, same cues;
+//! - [`live_emg`]: live surface EMG over WebSocket, envelope levels and cues per muscle
+//!   ([`collis_analysis::emg::live`]), stored as EMG sessions;
 //! - [`udp`]: head sensors streaming CSV over UDP, watched from the live page;
 //! - [`stream`]: sequence accounting for live streams (loss, reordering, duplicates);
 //! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary.
@@ -17,6 +19,7 @@
 pub mod api;
 pub mod auth;
 pub mod live;
+pub mod live_emg;
 pub mod live_video;
 pub mod openapi;
 pub mod pages;
@@ -55,6 +58,8 @@ pub struct UploadOptions {
     pub no_mag: bool,
     /// Seconds `[start, end]` of each sensory-trick application.
     pub trick_s: Vec<[f64; 2]>,
+    /// Seconds `[start, end]` at rest in a surface-EMG recording (`--emg-rest`).
+    pub emg_rest_s: Option<[f64; 2]>,
 }
 
 /// Everything the server needs.

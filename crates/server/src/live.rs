@@ -27,7 +27,7 @@ use axum::routing::get;
 use axum::Router;
 use collis_analysis::feedback::FeedbackSettings;
 use collis_analysis::live::{LiveConfig, LiveHead, LiveOutput};
-use collis_core::results::Task;
+use collis_core::results::{Results, Task};
 use collis_core::{ImuSample, Mounting};
 use collis_dsp::Histogram;
 use collis_io::ImuCsvWriter;
@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/live/imu", get(imu))
         .route("/api/live/video", get(crate::live_video::video))
+        .route("/api/live/emg", get(crate::live_emg::emg))
         .route("/api/live/streams", get(streams))
         .route("/api/live/watch", get(watch))
 }
@@ -136,7 +137,7 @@ impl Exercise {
             Exercise::Relaxation | Exercise::Free => Task::Exercise,
         }
     }
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Exercise::HoldNeutral => "hold-neutral",
             Exercise::Rom => "rom",
@@ -158,7 +159,7 @@ pub struct LivePlan {
     pub mounting: Option<String>,
 }
 
-fn finite_positive(name: &str, v: f64, max: f64) -> Result<f64, String> {
+pub(crate) fn finite_positive(name: &str, v: f64, max: f64) -> Result<f64, String> {
     if v.is_finite() && v > 0.0 && v <= max {
         Ok(v)
     } else {
@@ -428,7 +429,7 @@ impl Stream {
                 path: PathBuf::new(),
                 writer: None,
                 dir: dir.to_path_buf(),
-                stem: session_stem(&plan),
+                stem: session_stem(plan.subject.as_deref(), plan.exercise.name()),
                 last_flush: Instant::now(),
             },
             plan,
@@ -554,14 +555,13 @@ impl Stream {
 }
 
 /// The file name (without extension) of a live session's recording.
-pub(crate) fn session_stem(plan: &LivePlan) -> String {
+pub(crate) fn session_stem(subject: Option<&str>, exercise: &str) -> String {
     format!(
         "{}-{}-{}",
-        plan.subject
-            .as_deref()
+        subject
             .unwrap_or("anonymous")
             .replace(['/', '\\', '.'], "_"),
-        plan.exercise.name(),
+        exercise,
         chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
     )
 }
@@ -704,37 +704,52 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
         mounting: s.plan.mounting.clone(),
         no_mag: !s.plan.cfg.use_mag,
         trick_s: s.plan.trick_s(neutral[1]),
+        emg_rest_s: None,
     };
-    score_and_store(st, file, opts, &s.plan, &mut done).await;
+    let exercise = s.plan.exercise;
+    let subject = s.plan.subject.clone();
+    score_and_store(
+        st,
+        file,
+        opts,
+        subject,
+        move |r| head_score(exercise, r),
+        &mut done,
+    )
+    .await;
     done
 }
 
-/// Analyse a saved live session like an imported file (`opts`: its neutral hold as the
-/// reference), store it as a session of the plan's subject, and put the exercise's score and
-/// the session into `done`.
+/// The score of a head exercise: its hold, range of motion, sensory trick and tremor.
+pub(crate) fn head_score(exercise: Exercise, results: &Results) -> Value {
+    let m = &results.measurements;
+    json!({
+        "exercise": exercise,
+        "neutral_hold": m.neutral_hold,
+        "twstrs_hold_item": m.twstrs.hold_within_10deg,
+        "range_of_motion": m.range_of_motion,
+        "twstrs_rom_item": m.twstrs.range_of_motion,
+        "sensory_trick": m.sensory_trick,
+        "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
+    })
+}
+
+/// Analyse a saved live session like an imported file (`opts`: its reference segment),
+/// let `score` add what only the live session knows to the results and give the exercise's
+/// score, store the session for `subject`, and put the score and the session into `done`.
 pub(crate) async fn score_and_store(
     st: &AppState,
     file: PathBuf,
     opts: UploadOptions,
-    plan: &LivePlan,
+    subject: Option<String>,
+    score: impl FnOnce(&mut Results) -> Value + Send + 'static,
     done: &mut Value,
 ) {
     let analyze = st.cfg.analyze.clone();
     let store = st.store.clone();
-    let subject = plan.subject.clone();
-    let exercise = plan.exercise;
     let outcome = tokio::task::spawn_blocking(move || -> Result<Value, String> {
-        let results = analyze(&file, &opts)?;
-        let m = &results.measurements;
-        let mut score = json!({
-            "exercise": exercise,
-            "neutral_hold": m.neutral_hold,
-            "twstrs_hold_item": m.twstrs.hold_within_10deg,
-            "range_of_motion": m.range_of_motion,
-            "twstrs_rom_item": m.twstrs.range_of_motion,
-            "sensory_trick": m.sensory_trick,
-            "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
-        });
+        let mut results = analyze(&file, &opts)?;
+        let mut score = score(&mut results);
         if let Some(code) = subject {
             let sha = std::fs::File::open(&file)
                 .and_then(|f| content_sha256(std::io::BufReader::new(f)))

@@ -10,7 +10,9 @@
 //! (`collis analyze VIDEO --neutral 0:T`, T the end of the hold) and stored as a session.
 
 use crate::api::ApiError;
-use crate::live::{close_with, score_and_store, send, trick_phase, LivePlan, LiveQuery};
+use crate::live::{
+    close_with, head_score, score_and_store, send, trick_phase, LivePlan, LiveQuery,
+};
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -152,7 +154,7 @@ impl Session {
 }
 
 async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc<Estimator>) {
-    let stem = crate::live::session_stem(&plan);
+    let stem = crate::live::session_stem(plan.subject.as_deref(), plan.exercise.name());
     let path = st.cfg.recordings_dir.join(format!("{stem}.mkv"));
     let mut s = Session {
         analyzer: Analyzer::new(AnalysisConfig {
@@ -326,7 +328,18 @@ async fn finish(st: &AppState, s: &mut Session, error: Option<String>) -> Value 
         mounting: None,
         no_mag: false,
         trick_s: s.plan.trick_s(hold_end_s),
+        emg_rest_s: None,
     };
-    score_and_store(st, s.path.clone(), opts, &s.plan, &mut done).await;
+    let exercise = s.plan.exercise;
+    let subject = s.plan.subject.clone();
+    score_and_store(
+        st,
+        s.path.clone(),
+        opts,
+        subject,
+        move |r| head_score(exercise, r),
+        &mut done,
+    )
+    .await;
     done
 }

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Collis API",
-        description = "Local API of the Collis web app: the record (subjects, sessions, trends, reports), upload-and-analyse, and live head-sensor streams. Results are measurements and decision support, never a diagnosis. Off loopback every request needs the server's token (Authorization: Bearer T, or ?token=T once, which sets a cookie)."
+        description = "Local API of the Collis web app: the record (subjects, sessions, trends, reports), upload-and-analyse, and live head-sensor and surface-EMG streams. Results are measurements and decision support, never a diagnosis. Off loopback every request needs the server's token (Authorization: Bearer T, or ?token=T once, which sets a cookie)."
     ),
     paths(
         crate::api::health,
@@ -24,6 +24,7 @@ use utoipa::OpenApi;
         crate::api::analyze,
         crate::live::imu,
         crate::live_video::video,
+        crate::live_emg::emg,
         crate::live::streams,
         crate::live::watch,
     ),

@@ -37,7 +37,7 @@ pub struct Hub {
 }
 
 impl Hub {
-    fn open(&self, name: &str) -> broadcast::Sender<String> {
+    pub(crate) fn open(&self, name: &str) -> broadcast::Sender<String> {
         let (tx, _) = broadcast::channel(WATCH_BUFFER);
         self.streams
             .lock()
@@ -45,7 +45,7 @@ impl Hub {
             .insert(name.to_string(), tx.clone());
         tx
     }
-    fn close(&self, name: &str) {
+    pub(crate) fn close(&self, name: &str) {
         self.streams
             .lock()
             .unwrap_or_else(|p| p.into_inner())

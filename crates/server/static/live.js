@@ -1,6 +1,8 @@
 // Live biofeedback: webcam frames or the phone's motion sensors go to this server over a
 // WebSocket; the server measures the head angles (the same pipeline as for files) and sends
-// back the angles and a cue, shown as dials, a colour and a tone.
+// back the angles and a cue, shown as dials, a colour and a tone. Surface EMG (an amplifier
+// on a serial port, one line of channel values per sample, or a stream another client sends)
+// is shown as an envelope bar per muscle with its target line, with the same colours and tone.
 "use strict";
 (() => {
   const $ = collis.el;
@@ -80,6 +82,50 @@
     gain.gain.setTargetAtTime(0.15, audio.currentTime, 0.05);
   }
 
+  // EMG bars: level on a log scale from 0.5 to 100 (× rest or % MVC), the target as a line.
+  const BAR_H = 170, LOG_LO = Math.log(0.5), LOG_HI = Math.log(100);
+  const barY = (v) => BAR_H * (1 - Math.min(1, Math.max(0, (Math.log(Math.max(v, 1e-9)) - LOG_LO) / (LOG_HI - LOG_LO))));
+  let barLabels = "";
+  function bars(levels) {
+    const key = levels.map((l) => l.label).join(",");
+    if (key !== barLabels) {
+      barLabels = key;
+      $("bars").hidden = false; $("dials").hidden = true;
+      $("bars").innerHTML = levels.map((l, i) => `<div class="bar" id="bar-${i}" data-colour="none"><svg viewBox="0 0 60 180" aria-label="${collis.esc(l.label)}">
+        <rect x="10" y="0" width="40" height="${BAR_H}" fill="#eef1f4"/><rect class="level" id="level-${i}" x="10" width="40"/>
+        <line id="target-${i}" x1="2" x2="58" stroke="#1d232b" stroke-width="3" stroke-dasharray="6 3"/></svg>
+        <div>${collis.esc(l.label)}</div><div class="value" id="bar-value-${i}">–</div></div>`).join("");
+    }
+    levels.forEach((l, i) => {
+      const y = barY(l.level);
+      $(`level-${i}`).setAttribute("y", y); $(`level-${i}`).setAttribute("height", BAR_H - y);
+      $(`bar-value-${i}`).textContent = `${l.level.toFixed(1)}${l.scale === "pct_mvc" ? " % MVC" : " × rest"}`;
+      $(`bar-${i}`).dataset.colour = l.cue ? l.cue.colour : "none";
+      const t = $(`target-${i}`);
+      if (l.cue) { const ty = barY(l.cue.target); t.setAttribute("y1", ty); t.setAttribute("y2", ty); t.style.display = ""; }
+      else t.style.display = "none";
+    });
+  }
+  const RANK = { green: 0, amber: 1, red: 2 };
+  function showEmg(frame) {
+    if (frame.resting) {
+      $("status").textContent = `Sit still and relax every muscle… ${frame.remaining_s.toFixed(1)} s`;
+      $("cue").dataset.colour = "none"; $("cue").textContent = "measuring rest";
+      return;
+    }
+    bars(frame.levels);
+    const cued = frame.levels.filter((l) => l.cue);
+    if (!cued.length) return;
+    const worst = cued.reduce((a, b) => RANK[b.cue.colour] > RANK[a.cue.colour] ? b : a);
+    const out = cued.filter((l) => !l.cue.in_zone).map((l) => l.label);
+    const activate = $("exercise").value === "emg-activate";
+    $("status").textContent = activate ? "Running: bring each bar above its line and hold." : "Running: keep each bar below its line.";
+    $("cue").dataset.colour = worst.cue.colour;
+    $("cue").textContent = out.length ? `${out.join(", ")}: ${activate ? "more" : "relax"}` : "in the zone";
+    const tones = cued.map((l) => l.cue.tone_hz).filter((h) => h != null);
+    tone(tones.length ? Math.max(...tones) : null);
+  }
+
   function show(frame) {
     if (frame.calibrating) {
       $("status").textContent = `Hold the head straight, looking ahead… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? " (no face seen)" : "");
@@ -113,7 +159,10 @@
     let html = `<h2>Result</h2>`;
     if (done.error) html += `<p class="error">${collis.esc(done.error)}</p>`;
     if (done.warning) html += `<p>${collis.esc(done.warning)}</p>`;
-    if (s) {
+    if (done.outcome) {
+      html += "<p>Time within target: " + done.outcome.muscles.map((m) => `${collis.esc(m.label)} ${m.seconds_in_target.toFixed(1)} s (${(100 * m.fraction_in_target).toFixed(0)} %)`).join(", ") + ".</p>";
+      if (s) html += "<p>Bursts in the recording: " + s.channels.map((c) => `${collis.esc(c.label)} ${c.burst_count}`).join(", ") + ".</p>";
+    } else if (s) {
       const h = s.neutral_hold;
       html += `<p>Time within the zone: ${h.time_within_s.toFixed(1)} s; longest hold ${h.longest_hold_s.toFixed(1)} s; first hold ${h.first_hold_s.toFixed(1)} s.</p>`;
       if (s.sensory_trick) {
@@ -138,7 +187,7 @@
     if (motionHandler) { window.removeEventListener("devicemotion", motionHandler); motionHandler = null; }
   }
 
-  function connect(path, params, onOpen) {
+  function connect(path, params, onOpen, onReady) {
     const q = new URLSearchParams(params);
     ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}?${q}`);
     ws.binaryType = "arraybuffer";
@@ -146,6 +195,8 @@
     ws.onmessage = (ev) => {
       const m = JSON.parse(ev.data);
       if (m.type === "angles") { answered++; inFlight = Math.max(0, inFlight - 1); m.frames.forEach(show); }
+      else if (m.type === "ready" && onReady) onReady(m);
+      else if (m.type === "emg") { answered++; if (m.frames.length) showEmg(m.frames[m.frames.length - 1]); }
       else if (m.type === "figures") {
         const h = m.hold, t = m.tremor;
         $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
@@ -214,11 +265,50 @@
     } else window.addEventListener("devicemotion", motionHandler);
   }
 
+  // Surface EMG from an amplifier on a serial port (Web Serial): one text line per sample,
+  // the channels' values separated by commas, spaces or tabs, in the channel unit (µV). The
+  // samples go to the server in blocks of the size it asks for, five blocks a message at most.
+  async function startSerial(params) {
+    if (!navigator.serial) throw new Error("this browser has no Web Serial (use Chromium), or the page is not on localhost/https");
+    const port = await navigator.serial.requestPort();
+    await port.open({ baudRate: 115200 });
+    const channels = $("emg-channels").value.split(",").map((c) => c.trim()).filter(Boolean);
+    const q = { channels: channels.join(","), rate: $("emg-rate").value, rest: $("emg-rest").value, exercise: params.exercise.slice(4), seconds: params.seconds, quiet: params.quiet };
+    if ($("emg-target").value) q.target = $("emg-target").value;
+    if (params.subject) q.subject = params.subject;
+    let block = 0, seq = 0, pending = [];
+    const data = channels.map(() => []);
+    const flush = () => { if (pending.length && ws && ws.readyState === 1) ws.send(JSON.stringify(pending)); pending = []; };
+    connect("/api/live/emg", q, () => {}, async (ready) => {
+      block = ready.block;
+      const reader = port.readable.pipeThrough(new TextDecoderStream()).getReader();
+      let rest = "";
+      const timer = setInterval(flush, 50);
+      try {
+        while (ws && ws.readyState === 1) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const lines = (rest + value).split(/\r?\n/);
+          rest = lines.pop();
+          for (const line of lines) {
+            const v = line.trim().split(/[,;\s]+/).map(Number);
+            if (v.length !== channels.length || v.some((x) => !Number.isFinite(x))) continue;
+            v.forEach((x, i) => data[i].push(x));
+            if (data[0].length === block) {
+              pending.push({ seq: seq++, data: data.map((d) => d.splice(0)) });
+              if (pending.length >= 5) flush();
+            }
+          }
+        }
+      } finally { clearInterval(timer); reader.releaseLock(); await port.close().catch(() => {}); }
+    });
+  }
+
   // A head sensor streaming over UDP runs on the server's settings (serve --udp …): the page
   // watches it.
   async function watchUdp() {
     const names = await collis.get("/api/live/streams");
-    if (!names.length) throw new Error("no sensor is streaming to this server now (collis serve --udp HOST:PORT)");
+    if (!names.length) throw new Error("nothing is streaming to this server now (collis serve --udp HOST:PORT, or an EMG client on /api/live/emg)");
     $("status").textContent = `Watching ${names[0]}`;
     connect("/api/live/watch", { stream: names[0] }, () => {});
   }
@@ -226,6 +316,7 @@
   $("setup").onsubmit = async (ev) => {
     ev.preventDefault();
     $("result").innerHTML = ""; sent = answered = inFlight = 0; t0 = performance.now();
+    $("bars").hidden = true; $("dials").hidden = false; barLabels = "";
     if ($("sound").checked && !audio) {
       audio = new AudioContext(); osc = audio.createOscillator(); gain = audio.createGain();
       gain.gain.value = 0; osc.connect(gain).connect(audio.destination); osc.start();
@@ -240,8 +331,13 @@
     $("start").disabled = true; $("stop").disabled = false;
     try {
       const source = $("source").value;
+      if (params.exercise.startsWith("emg-") && source !== "emg-serial") throw new Error("EMG exercises need an EMG source");
       if (source === "webcam") await startWebcam(params);
       else if (source === "phone") startPhone(params);
+      else if (source === "emg-serial") {
+        if (!params.exercise.startsWith("emg-")) throw new Error("choose an EMG exercise (relax or activate) for an EMG source");
+        await startSerial(params);
+      }
       else await watchUdp();
     } catch (e) {
       $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`;

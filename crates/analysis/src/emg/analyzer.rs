@@ -3,8 +3,9 @@
 
 use super::bursts::{BurstDetector, H_CONFIRM_SD, H_SD, MIN_RUN_S, SHORT_BURST_S};
 use super::conditioner::{band_hz, Conditioner, ENVELOPE_WINDOW_S};
+use super::envelope::EnvelopeSeries;
 use super::{pairs, Calibration, ChannelCalibration, ChannelSetup, EmgSetup, SETTLE_S};
-use collis_core::emg::{CoContraction, Emg, EmgChannel, EmgMethod};
+use collis_core::emg::{CoContraction, Emg, EmgChannel, EmgEnvelope, EmgMethod};
 
 struct ChannelState {
     setup: ChannelSetup,
@@ -20,6 +21,7 @@ struct ChannelState {
     /// Normalised activity above rest of the current block (for co-contraction).
     activity: Vec<f64>,
     norm: f64,
+    envelope: EnvelopeSeries,
 }
 
 impl ChannelState {
@@ -36,6 +38,7 @@ impl ChannelState {
         if let (Some(e), Some(j)) = (env, i.checked_sub(self.cond.delay() as u64)) {
             if j >= self.settle {
                 self.detector.push(j, e);
+                self.envelope.push(e);
                 self.activity
                     .push(((e - self.cal.rest_rms) / self.norm).max(0.0));
             }
@@ -82,6 +85,24 @@ impl ChannelState {
             burst_count: detector_bursts.len() as u64,
             short_burst_count: detector_bursts.iter().filter(|b| b.short).count() as u64,
             bursts: detector_bursts,
+            envelope: Some(self.envelope_series()),
+        }
+    }
+
+    /// The decimated envelope, in % MVC when the channel has an MVC, else in multiples of
+    /// the resting level.
+    fn envelope_series(&self) -> EmgEnvelope {
+        let (scale, unit) = match self.setup.mvc_rms.filter(|m| *m > 0.0) {
+            Some(m) => (m / 100.0, "pct_mvc".to_string()),
+            None if self.cal.rest_rms > 0.0 => (self.cal.rest_rms, "x_baseline".to_string()),
+            None => (1.0, self.setup.unit.clone()),
+        };
+        EmgEnvelope {
+            rate_hz: self.envelope.rate_hz(),
+            start_s: self.settle as f64 / self.setup.rate_hz,
+            scale: unit,
+            threshold: self.detector.threshold() / scale,
+            values: self.envelope.values(scale),
         }
     }
 }
@@ -131,6 +152,7 @@ impl EmgAnalyzer {
                     sum_abs: 0.0,
                     activity: Vec::new(),
                     norm,
+                    envelope: EnvelopeSeries::new(s.rate_hz),
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -198,6 +220,7 @@ impl EmgAnalyzer {
             channels,
             co_contraction,
             tremor_coupling: Vec::new(),
+            exercise: None,
             method: EmgMethod {
                 band_hz: band_hz(rate),
                 envelope_window_s: ENVELOPE_WINDOW_S,

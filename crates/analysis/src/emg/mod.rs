@@ -7,16 +7,21 @@
 //! 2. [`EmgAnalyzer`]: the same conditioning, onset/offset detection against the resting
 //!    level ([`bursts`], Hodges & Bui 1996), RMS / average rectified value, left/right
 //!    asymmetry and co-contraction of antagonists ([`pairs`]).
-//! 3. [`TremorCoupler`] (when a head recording of the same session shows tremor): coherence
+//! 3. [`live::LiveEmg`]: the same calibration and conditioning in a live biofeedback
+//!    session, with a cue per muscle.
+//! 4. [`TremorCoupler`] (when a head recording of the same session shows tremor): coherence
 //!    of the rectified EMG with the head tremor ([`coupling`]).
 //!
 //! Blocks in, the `emg` section of the results out: memory is one envelope window per
-//! channel plus the list of bursts, whatever the length. The first [`SETTLE_S`] seconds are
+//! channel, the list of bursts and a bounded decimated envelope ([`envelope`]), whatever
+//! the length. The first [`SETTLE_S`] seconds are
 //! left out of every figure (filter start-up).
 
 pub mod bursts;
 pub mod conditioner;
 pub mod coupling;
+pub mod envelope;
+pub mod live;
 pub mod mains;
 pub mod pairs;
 

@@ -189,3 +189,37 @@ fn emg_bursting_with_the_head_tremor_is_locked_other_emg_is_not() {
     assert!(c[0].locked && c[0].coherence > 0.5, "{:?}", c[0]);
     assert!(!c[1].locked, "{:?}", c[1]);
 }
+
+#[test]
+fn the_decimated_envelope_is_high_in_the_bursts_and_low_between_them() {
+    let (sim, emg) = analyse(&EmgSimOptions::neck(4));
+    for (c, truth) in emg.channels.iter().zip(&sim.truth) {
+        let env = c.envelope.as_ref().unwrap();
+        assert_eq!((env.scale.as_str(), env.rate_hz), ("x_baseline", 20.0));
+        assert!((env.threshold - c.threshold / c.baseline_rms).abs() < 1e-9);
+        let n = ((60.0 - SETTLE_S) * 20.0) as usize;
+        assert!(env.values.len().abs_diff(n) <= 2, "{}", env.values.len());
+        let (mut inside, mut outside) = (0, 0);
+        for (k, &v) in env.values.iter().enumerate() {
+            let [a, b] = [
+                env.start_s + k as f64 / env.rate_hz,
+                env.start_s + (k + 1) as f64 / env.rate_hz,
+            ];
+            // Bins wholly inside a burst are above the threshold; bins 100 ms or more from
+            // any burst are below it and near the resting level.
+            if truth.bursts.iter().any(|t| a >= t[0] + 0.05 && b <= t[1]) {
+                assert!(v > env.threshold, "{} bin {a:.2}–{b:.2} s: {v}", c.label);
+                inside += 1;
+            } else if truth
+                .bursts
+                .iter()
+                .all(|t| b + 0.1 <= t[0] || a >= t[1] + 0.1)
+            {
+                assert!(v < env.threshold, "{} bin {a:.2}–{b:.2} s: {v}", c.label);
+                assert!((0.5..1.5).contains(&v), "{} rest {v}", c.label);
+                outside += 1;
+            }
+        }
+        assert!(inside > 50 && outside > 300, "{inside} {outside}");
+    }
+}

@@ -74,7 +74,10 @@ pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Re
         without: None,
         quiet: true,
         angles,
-        emg: Default::default(),
+        emg: crate::emg::EmgArgs {
+            emg_rest: o.emg_rest_s,
+            ..Default::default()
+        },
         video: VideoArgs {
             models: models.map(Path::to_path_buf),
             ..Default::default()

@@ -148,6 +148,12 @@ impl EdfWriter {
         Ok(())
     }
 
+    /// Hands the records written so far to the operating system: they stay readable (the
+    /// header says −1 records, "still recording") if the process is killed.
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        self.out.flush().map_err(|e| WriteError::new(&self.path, e))
+    }
+
     /// Writes the number of records into the header and flushes; returns that number.
     pub fn finish(mut self) -> Result<u64, WriteError> {
         let count = field(&self.records.to_string(), 8).unwrap_or_else(|| b"-1      ".to_vec());
