@@ -393,7 +393,7 @@ type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>
 
 /// Send `batches` of samples paced below the flood limit, collecting every message until `done`.
 fn stream(ws: &mut Ws, batches: Vec<Vec<Value>>) -> Vec<Value> {
-    let mut got = Vec::new();
+    let got = Vec::new();
     // The server may end the exercise (and close) before everything is sent.
     for b in batches {
         if ws
@@ -404,6 +404,11 @@ fn stream(ws: &mut Ws, batches: Vec<Vec<Value>>) -> Vec<Value> {
         }
         std::thread::sleep(Duration::from_millis(7));
     }
+    stop_and_collect(ws, got)
+}
+
+/// Ask the server to stop; `got` and every further message until `done`.
+fn stop_and_collect(ws: &mut Ws, mut got: Vec<Value>) -> Vec<Value> {
     let _ = ws.send(Message::text(r#"{"type":"stop"}"#));
     loop {
         match ws.read() {
@@ -607,6 +612,21 @@ fn playwright() -> Option<PathBuf> {
     None
 }
 
+/// Runs `tests/browser/SCRIPT` in node against the server at `addr` with `args` after the URL.
+fn browser(pw: &Path, script: &str, addr: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new("node")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser")
+                .join(script),
+        )
+        .arg(format!("http://{addr}"))
+        .args(args)
+        .env("COLLIS_PLAYWRIGHT", pw)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_stored() {
     let Some(pw) = playwright() else { return };
@@ -634,19 +654,20 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
         .unwrap();
     assert!(st.success());
     let srv = serve(p, &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live.mjs");
     let shots = std::env::var_os("COLLIS_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| p.to_path_buf());
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(format!("http://{}", srv.addr))
-        .arg(&shots)
-        .arg(&y4m)
-        .args(["E2E-01", "8"])
-        .env("COLLIS_PLAYWRIGHT", &pw)
-        .output()
-        .unwrap();
+    let o = browser(
+        &pw,
+        "live.mjs",
+        &srv.addr,
+        &[
+            shots.as_os_str(),
+            y4m.as_os_str(),
+            "E2E-01".as_ref(),
+            "8".as_ref(),
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(shots.join("browser.json")).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
@@ -1058,16 +1079,13 @@ fn the_phone_page_streams_its_motion_sensors_through_a_hold_exercise_in_headless
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let srv = serve(p, &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/phone.mjs");
     let out = p.join("phone.json");
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(format!("http://{}", srv.addr))
-        .arg(&out)
-        .args(["PH-01", "5"])
-        .env("COLLIS_PLAYWRIGHT", &pw)
-        .output()
-        .unwrap();
+    let o = browser(
+        &pw,
+        "phone.mjs",
+        &srv.addr,
+        &[out.as_os_str(), "PH-01".as_ref(), "5".as_ref()],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(&out).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
@@ -1126,22 +1144,7 @@ fn emg_stream(ws: &mut Ws, messages: Vec<String>) -> Vec<Value> {
         }
         std::thread::sleep(Duration::from_millis(40));
     }
-    let _ = ws.send(Message::text(r#"{"type":"stop"}"#));
-    let mut got = Vec::new();
-    loop {
-        match ws.read() {
-            Ok(Message::Text(t)) => {
-                let v: Value = serde_json::from_str(&t).unwrap();
-                let done = v["type"] == "done";
-                got.push(v);
-                if done {
-                    return got;
-                }
-            }
-            Ok(_) => {}
-            Err(e) => panic!("stream ended before 'done': {e}"),
-        }
-    }
+    stop_and_collect(ws, Vec::new())
 }
 
 #[test]
@@ -1409,17 +1412,15 @@ fn the_live_page_shows_emg_bars_that_turn_from_green_during_a_burst_in_headless_
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let srv = serve(p, &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/emg.mjs");
     let out = p.join("emg.json");
     // 3 s of rest, 6 s of relax exercise; a burst on SCM-L from 5 to 7 s.
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(format!("http://{}", srv.addr))
-        .arg(&out)
-        .args(["EB-01", "3", "6", "5", "7"])
-        .env("COLLIS_PLAYWRIGHT", &pw)
-        .output()
-        .unwrap();
+    let args = ["EB-01", "3", "6", "5", "7"].map(std::ffi::OsStr::new);
+    let o = browser(
+        &pw,
+        "emg.mjs",
+        &srv.addr,
+        &[&[out.as_os_str()], &args[..]].concat(),
+    );
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(&out).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");

@@ -40,6 +40,29 @@ fn render_cases() -> Vec<[f64; 3]> {
     cases
 }
 
+/// The canonical face textured from `photo` (vertex i at `tex_points[i]`) rendered at
+/// rotation, tilt, flexion `[r, t, f]`.
+fn render_at(
+    est: &Estimator,
+    photo: &OwnedRgb,
+    tex_points: &[[f64; 3]],
+    [r, t, f]: [f64; 3],
+) -> OwnedRgb {
+    let truth = HeadAngles {
+        rotation_deg: r,
+        tilt_deg: t,
+        flexion_deg: f,
+    };
+    render(
+        est.canonical(),
+        &photo.view(),
+        tex_points,
+        &truth,
+        256,
+        120.0,
+    )
+}
+
 fn render_name([r, t, f]: [f64; 3]) -> String {
     format!("render_r{r}_t{t}_f{f}")
 }
@@ -50,22 +73,7 @@ fn test_frames(est: &Estimator) -> Vec<(String, OwnedRgb)> {
     let tex = est.image(&photo.view()).unwrap().expect("a face");
     let mut frames: Vec<(String, OwnedRgb)> = render_cases()
         .into_iter()
-        .map(|c @ [r, t, f]| {
-            let truth = HeadAngles {
-                rotation_deg: r,
-                tilt_deg: t,
-                flexion_deg: f,
-            };
-            let img = render(
-                est.canonical(),
-                &photo.view(),
-                &tex.mesh.points,
-                &truth,
-                256,
-                120.0,
-            );
-            (render_name(c), img)
-        })
+        .map(|c| (render_name(c), render_at(est, &photo, &tex.mesh.points, c)))
         .collect();
     let [cx, cy, _] = tex.mesh.points[1];
     for step in -8..=8 {
@@ -120,46 +128,24 @@ fn rendered_known_angles() {
         .unwrap()
         .expect("a face in the texture photo");
     let mut worst = [0f64; 3];
-    for [r, t, f] in render_cases() {
-        let truth = HeadAngles {
-            rotation_deg: r,
-            tilt_deg: t,
-            flexion_deg: f,
-        };
-        let img = render(
-            est.canonical(),
-            &photo.view(),
-            &tex.mesh.points,
-            &truth,
-            256,
-            120.0,
-        );
+    for truth in render_cases() {
+        let img = render_at(&est, &photo, &tex.mesh.points, truth);
         let got = est
             .image(&img.view())
             .unwrap()
             .unwrap_or_else(|| panic!("no face rendered at {truth:?}"))
             .pose
-            .angles;
-        let small = truth.as_array().iter().all(|a| a.abs() <= 10.0);
-        for (k, (g, w)) in got.as_array().iter().zip(truth.as_array()).enumerate() {
-            let err = (g - w).abs();
+            .angles
+            .as_array();
+        let small = truth.iter().all(|a| a.abs() <= 10.0);
+        let err: Vec<f64> = got.iter().zip(truth).map(|(g, w)| g - w).collect();
+        for (k, e) in err.iter().enumerate() {
             // Tilt (k = 1) and every axis of small poses: the 3°; else the measured bound.
             let tolerance = if small || k == 1 { 3.0 } else { 11.0 };
-            assert!(err <= tolerance, "axis {k} off by {err:.2}° at {truth:?}");
-            worst[k] = worst[k].max(err);
+            assert!(e.abs() <= tolerance, "axis {k} off by {e:.2}° at {truth:?}");
+            worst[k] = worst[k].max(e.abs());
         }
-        let err: Vec<f64> = got
-            .as_array()
-            .iter()
-            .zip(truth.as_array())
-            .map(|(g, w)| g - w)
-            .collect();
-        eprintln!(
-            "truth {:?} got {:?} err {:.2?}",
-            truth.as_array(),
-            got.as_array(),
-            err
-        );
+        eprintln!("truth {truth:?} got {got:?} err {err:.2?}");
     }
     eprintln!("worst |error| rotation/tilt/flexion: {worst:.2?}°");
 }
