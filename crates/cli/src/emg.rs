@@ -3,8 +3,6 @@
 //! files meet the analysis.
 
 use crate::args::parse_segment;
-use crate::args::AngleArgs;
-use crate::run::AngleSource;
 use anyhow::{Context, Result};
 use clap::Args;
 use collis_analysis::emg::{
@@ -12,7 +10,7 @@ use collis_analysis::emg::{
 };
 use collis_core::emg::{ChannelMap, Emg, TremorCoupling};
 use collis_core::results::{Recording, Reference, ReferenceKind, Results, Source, Task};
-use collis_core::Axis;
+use collis_core::{AngleSample, Axis};
 use collis_io::emg::{open_emg, EmgInfo, EmgOptions, EmgReader};
 use std::path::{Path, PathBuf};
 
@@ -176,32 +174,36 @@ pub fn analyse(path: &Path, args: &EmgArgs, rate: Option<f64>) -> Result<EmgRun>
     })
 }
 
+/// Head angles at `rate_hz`, given to a sink in time order (one pass).
+pub type HeadStream<'a> =
+    Box<dyn FnOnce(&mut dyn FnMut(&AngleSample) -> Result<()>) -> Result<()> + 'a>;
+
 /// Coherence of each EMG channel with the head tremor (`tremor_hz` on `axis`) of the head
-/// recording `head`: one more pass over both, EMG read just ahead of the head angles.
+/// angles `head` (a head sensor's or a face video's, at `rate_hz`): one more pass over the
+/// EMG, read just ahead of the head angles.
 pub fn couple(
-    head: &Path,
-    angles: &AngleArgs,
     emg_path: &Path,
     args: &EmgArgs,
     run: &EmgRun,
     axis: Axis,
     tremor_hz: f64,
+    rate_hz: f64,
+    head: HeadStream<'_>,
 ) -> Result<Vec<TremorCoupling>> {
-    let source = AngleSource::open(head, angles)?;
     let mut coupler = TremorCoupler::new(
         &run.setup,
         &run.cal,
         axis,
         tremor_hz,
-        source.info.rate_hz,
+        rate_hz,
         args.emg_offset,
     )
     .with_context(|| emg_path.display().to_string())?;
     let mut reader = open(emg_path, None)?;
     let mut block = Vec::new();
     let mut more = true;
-    let half_step_s = 0.5 / source.info.rate_hz;
-    source.for_each(|s| {
+    let half_step_s = 0.5 / rate_hz;
+    head(&mut |s| {
         while more && coupler.emg_time_s() < s.time_s + half_step_s {
             more = reader.read_block(&mut block)?;
             if more {

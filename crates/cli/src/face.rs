@@ -113,13 +113,17 @@ fn confidence_stats(mut c: Vec<f64>) -> Option<ConfidenceStats> {
     })
 }
 
-/// Analyse the frames into the results document.
+/// Analyse the frames into the results document. With `kept`, the frames' samples (as
+/// analysed, i.e. smoothed with `--smooth`) are also kept there for a second look, such as
+/// the coupling with a same-session EMG recording (40 bytes a frame: 4 MB per hour at 30
+/// frames/s).
 pub fn analyze(
     rec: FaceRecording<'_>,
     neutral: Option<[f64; 2]>,
     task: Task,
     trick_s: &[[f64; 2]],
     frames: Frames<'_>,
+    mut kept: Option<&mut Vec<AngleSample>>,
 ) -> Result<Results> {
     let path = rec.path;
     let rate_hz = rec.rate_hz;
@@ -144,6 +148,9 @@ pub fn analyze(
         count += 1;
         if s.confidence > 0.0 {
             confidences.push(f64::from(s.confidence));
+        }
+        if let Some(k) = kept.as_mut() {
+            k.push(*s);
         }
         analyzer.push(s);
         Ok(())

@@ -93,6 +93,7 @@ pub fn analyze(
     neutral: Option<[f64; 2]>,
     task: Task,
     trick_s: &[[f64; 2]],
+    kept: Option<&mut Vec<AngleSample>>,
 ) -> Result<Results> {
     let src = OpenFaceSource::open(path, args, neutral)?;
     let rec = FaceRecording {
@@ -110,6 +111,7 @@ pub fn analyze(
         task,
         trick_s,
         Box::new(|sink| src.for_each(sink)),
+        kept,
     )
 }
 

@@ -170,6 +170,7 @@ pub fn analyze(
     neutral: Option<[f64; 2]>,
     task: Task,
     trick_s: &[[f64; 2]],
+    kept: Option<&mut Vec<AngleSample>>,
 ) -> Result<Results> {
     let src = VideoSource::open(path, args, neutral)?;
     let rec = FaceRecording {
@@ -184,7 +185,7 @@ pub fn analyze(
     let frames = Box::new(|sink: &mut dyn FnMut(&AngleSample) -> Result<()>| {
         src.for_each(|f| sink(&sample(f)))
     });
-    face::analyze(rec, neutral, task, trick_s, frames)
+    face::analyze(rec, neutral, task, trick_s, frames, kept)
 }
 
 /// Write the per-frame video angles as CSV.

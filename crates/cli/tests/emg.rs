@@ -299,6 +299,40 @@ fn emg_bursting_at_the_head_tremor_is_reported_tremor_locked() {
     assert_eq!(c[0]["channel"], "SCM-L");
     assert_eq!(c[0]["locked"], true, "{c}");
     assert_eq!(c[1]["locked"], false, "{c}");
+
+    // The same session filmed: the head's true angles as a camera-based head pose (OpenFace 2
+    // CSV, every third sample: 33 frames/s) give the same coupling through the video path.
+    let truth_angles = std::fs::read_to_string(p.join("sim/truth_angles.csv")).unwrap();
+    let mut of =
+        String::from("frame,face_id,timestamp,confidence,success,pose_Rx,pose_Ry,pose_Rz\n");
+    for (i, line) in truth_angles.lines().skip(1).step_by(3).enumerate() {
+        let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+        let a = collis_core::HeadAngles {
+            rotation_deg: v[1],
+            tilt_deg: v[2],
+            flexion_deg: v[3],
+        };
+        let [rx, ry, rz] =
+            collis_io::openface::openface_from_rotation(&collis_core::camera::rotation_of(&a));
+        of.push_str(&format!(
+            "{},0,{:.6},0.98,1,{rx:.7},{ry:.7},{rz:.7}\n",
+            i + 1,
+            v[0]
+        ));
+    }
+    std::fs::write(p.join("of.csv"), of).unwrap();
+    let o = collis(
+        &["analyze", "of.csv", "--emg", "emg.csv", "--json", "v.json"],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v = json(&p.join("v.json"));
+    assert_eq!(v["recording"]["source"], "video");
+    let cv = &v["emg"]["tremor_coupling"];
+    eprintln!("coupling, head sensor: {c}\ncoupling, video path: {cv}");
+    assert_eq!(cv[0]["channel"], "SCM-L");
+    assert_eq!(cv[0]["locked"], true, "{cv}");
+    assert_eq!(cv[1]["locked"], false, "{cv}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! head-sensor recording, a face video or an OpenFace 2 CSV (head pose from OpenFace: the
 //! same results as a video), or a surface-EMG recording (EDF/BDF, WFDB, EMG CSV/text: then the
 //! results hold only the `emg` section); `--emg FILE` adds a same-session EMG recording to a
-//! head-sensor analysis.
+//! head analysis (sensor, video or OpenFace), with its coupling to the head tremor.
 
 use crate::args::{parse_segment, parse_task, AngleArgs};
 use crate::emg::{self, EmgArgs};
@@ -48,18 +48,22 @@ pub struct AnalyzeArgs {
 /// gives for an upload or a live session).
 pub fn results(a: &AnalyzeArgs) -> Result<Results> {
     let rate = a.angles.import.rate;
-    Ok(if video::is_video(&a.input) {
+    // Face inputs keep their per-frame angles for the EMG coupling (one pass over the video).
+    let mut frames = a.emg.emg.as_ref().map(|_| Vec::new());
+    let mut results = if video::is_video(&a.input) {
         anyhow::ensure!(
-            a.without.is_none() && a.emg.emg.is_none(),
-            "--without and --emg are for head-sensor recordings, not video (yet)"
+            a.without.is_none(),
+            "--without is for head-sensor recordings, not video (yet)"
         );
-        video::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick)?
+        let kept = frames.as_mut();
+        video::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick, kept)?
     } else if openface::is_openface(&a.input) {
         anyhow::ensure!(
-            a.without.is_none() && a.emg.emg.is_none(),
-            "--without and --emg are for head-sensor recordings, not OpenFace CSV (yet)"
+            a.without.is_none(),
+            "--without is for head-sensor recordings, not OpenFace CSV (yet)"
         );
-        openface::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick)?
+        let kept = frames.as_mut();
+        openface::analyze(&a.input, &a.video, a.angles.neutral, a.task, &a.trick, kept)?
     } else if emg::is_emg(&a.input) {
         anyhow::ensure!(
             a.emg.emg.is_none(),
@@ -70,8 +74,9 @@ pub fn results(a: &AnalyzeArgs) -> Result<Results> {
             a.trick.is_empty() && a.without.is_none(),
             "--trick and --without need a head recording, not an EMG one"
         );
-        emg::analyze_only(&a.input, &a.emg, rate, a.task)?
+        return emg::analyze_only(&a.input, &a.emg, rate, a.task);
     } else {
+        frames = None;
         let trick = if let Some(without) = &a.without {
             Some(run::Trick::Pair(without.clone()))
         } else if !a.trick.is_empty() {
@@ -79,21 +84,27 @@ pub fn results(a: &AnalyzeArgs) -> Result<Results> {
         } else {
             None
         };
-        let mut results =
-            run::AngleSource::open(&a.input, &a.angles)?.analyze_with(a.task, trick)?;
-        if let Some(path) = &a.emg.emg {
-            // The EMG file's own rate (or --rate only when the EMG text has none).
-            let mut run = emg::analyse(path, &a.emg, None)?;
-            let t = &results.measurements.tremor;
-            if let (true, Some(f), Some(axis)) = (t.present, t.frequency_hz, t.axis) {
-                run.emg.tremor_coupling =
-                    emg::couple(&a.input, &a.angles, path, &a.emg, &run, axis, f)?;
-            }
-            results.warnings.extend(run.warnings);
-            results.measurements.emg = Some(run.emg);
+        run::AngleSource::open(&a.input, &a.angles)?.analyze_with(a.task, trick)?
+    };
+    if let Some(path) = &a.emg.emg {
+        // The EMG file's own rate (or --rate only when the EMG text has none).
+        let mut run = emg::analyse(path, &a.emg, None)?;
+        let t = &results.measurements.tremor;
+        if let (true, Some(f), Some(axis)) = (t.present, t.frequency_hz, t.axis) {
+            let head_rate_hz = results.recording.rate_hz;
+            let head: emg::HeadStream<'_> = match &frames {
+                Some(frames) => Box::new(move |sink| frames.iter().try_for_each(sink)),
+                None => {
+                    let source = run::AngleSource::open(&a.input, &a.angles)?;
+                    Box::new(move |sink| source.for_each(sink).map(drop))
+                }
+            };
+            run.emg.tremor_coupling = emg::couple(path, &a.emg, &run, axis, f, head_rate_hz, head)?;
         }
-        results
-    })
+        results.warnings.extend(run.warnings);
+        results.measurements.emg = Some(run.emg);
+    }
+    Ok(results)
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<()> {
