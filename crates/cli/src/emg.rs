@@ -154,6 +154,9 @@ pub fn analyse(path: &Path, args: &EmgArgs, rate: Option<f64>) -> Result<EmgRun>
             b.onset_s += args.emg_offset;
             b.offset_s += args.emg_offset;
         }
+        if let Some(e) = &mut c.envelope {
+            e.start_s += args.emg_offset;
+        }
     }
     let (duration_s, samples) = emg
         .channels

@@ -197,6 +197,24 @@ fn head_recording_with_emg_is_aligned_by_time() {
     assert_eq!(j["recording"]["source"], "imu");
     assert_eq!(j["tremor"]["present"], true);
     check_bursts(&j, &sim, 1.5);
+    // The envelope series moves with the bursts onto the head recording's clock.
+    let o = collis(&["analyze", "emg.csv", "--json", "own.json"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let own = json(&p.join("own.json"));
+    let starts = |j: &serde_json::Value| -> Vec<f64> {
+        j["emg"]["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["envelope"]["start_s"].as_f64().unwrap())
+            .collect()
+    };
+    for (shifted, own) in starts(&j).iter().zip(starts(&own)) {
+        assert!(
+            (shifted - own - 1.5).abs() < 1e-9,
+            "envelope {shifted} s, own clock {own} s"
+        );
+    }
     // The simulated head tremor is there, so each EMG channel's coupling with it is given.
     assert_eq!(j["emg"]["tremor_coupling"].as_array().unwrap().len(), 4);
     // The EMG file given as the head recording's input with --emg is refused.
