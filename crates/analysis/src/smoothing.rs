@@ -59,16 +59,17 @@ impl AngleSmoother {
 
     /// The smoothed sample; gaps (NaN angles) pass through and restart the filter.
     pub fn push(&mut self, s: &AngleSample) -> AngleSample {
+        // Every sample, gaps too, moves back by the same delay: times stay in order.
+        let mut out = *s;
+        out.time_s -= self.delay_s;
         if s.angles_deg.iter().any(|a| !a.is_finite()) {
             self.origin = None;
-            return *s;
+            return out;
         }
         let origin = *self.origin.get_or_insert_with(|| {
             self.axes.iter_mut().for_each(Butterworth::reset);
             s.angles_deg
         });
-        let mut out = *s;
-        out.time_s -= self.delay_s;
         for ((a, f), o) in out.angles_deg.iter_mut().zip(&mut self.axes).zip(origin) {
             *a = o + f.run(*a - o);
         }
@@ -154,9 +155,13 @@ mod tests {
             angles_deg: [f64::NAN; 3],
             confidence: 0.0,
         };
-        assert!(s.push(&gap).angles_deg[0].is_nan());
-        // After the gap the head is elsewhere: the output starts there, not at 10°.
-        assert_eq!(s.push(&sample(0.6, -20.0)).angles_deg[0], -20.0);
+        let out_gap = s.push(&gap);
+        assert!(out_gap.angles_deg[0].is_nan());
+        // After the gap the head is elsewhere: the output starts there, not at 10°, and
+        // comes after the gap in time.
+        let next = s.push(&sample(0.51, -20.0));
+        assert_eq!(next.angles_deg[0], -20.0);
+        assert!(next.time_s > out_gap.time_s);
     }
 
     #[test]
