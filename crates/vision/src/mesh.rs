@@ -42,10 +42,22 @@ impl MeshModel {
 
     /// Runs the mesh on the crop `rect` of `img`.
     pub fn landmarks(&self, img: &Rgb, rect: &RotatedRect) -> Result<FaceMesh, VisionError> {
-        let mut buf = vec![0f32; INPUT * INPUT * 3];
-        img.crop_into(rect, INPUT, 1.0 / 255.0, 0.0, &mut buf);
-        let input = Tensor::from_shape(&[1, INPUT, INPUT, 3], &buf)
-            .map_err(|e| VisionError::Inference(e.to_string()))?;
+        let inference = |e: tract_core::prelude::TractError| VisionError::Inference(e.to_string());
+        // The crop is written straight into the network's input tensor.
+        // SAFETY: `crop_into` writes every value of the 192×192×3 input.
+        let mut input =
+            unsafe { Tensor::uninitialized::<f32>(&[1, INPUT, INPUT, 3]) }.map_err(inference)?;
+        img.crop_into(
+            rect,
+            INPUT,
+            1.0 / 255.0,
+            0.0,
+            input
+                .try_as_plain_ram_mut()
+                .map_err(inference)?
+                .as_slice_mut::<f32>()
+                .map_err(inference)?,
+        );
         let outputs = self.net.run(input)?;
         let coords = outputs.iter().find(|o| o.len() == LANDMARKS * 3);
         let flag = outputs.iter().find(|o| o.len() == 1);

@@ -20,6 +20,7 @@ use tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PaddingSpec, PoolSpec};
 use tract_core::ops::nn::DataFormat;
 use tract_tflite::tflite::{self, ActivationFunctionType, BuiltinOperator, Padding, TensorType};
 
+use crate::kernels::{DepthwiseNhwc, PRelu};
 use crate::VisionError;
 
 /// A TFLite model imported into an optimised, runnable tract plan.
@@ -218,6 +219,51 @@ fn conv(
     Ok(target.wire_node(name, op, inputs)?[0])
 }
 
+/// A depthwise convolution with constant weights as [`DepthwiseNhwc`], TFLite's SAME/VALID
+/// padding made explicit (SAME: the extra row/column of an odd total goes at the bottom/right).
+fn depthwise_nhwc(
+    target: &mut TypedModel,
+    name: &str,
+    x: OutletId,
+    kernel: &Tensor,
+    bias: &Tensor,
+    pad: Padding,
+    stride: [usize; 2],
+) -> TractResult<OutletId> {
+    let s = target
+        .outlet_fact(x)?
+        .shape
+        .as_concrete()
+        .context("depthwise input shape")?
+        .to_vec();
+    let k = kernel.shape();
+    ensure!(
+        s.len() == 4 && k.len() == 4 && k[0] == 1 && k[3] == s[3],
+        "depthwise {s:?} × {k:?}"
+    );
+    let mut output_hw = [0; 2];
+    let mut pad_top_left = [0; 2];
+    for a in 0..2 {
+        let (size, kk, st) = (s[1 + a], k[1 + a], stride[a]);
+        match pad {
+            Padding::SAME => {
+                output_hw[a] = size.div_ceil(st);
+                pad_top_left[a] = ((output_hw[a] - 1) * st + kk).saturating_sub(size) / 2;
+            }
+            Padding::VALID => output_hw[a] = (size + 1).saturating_sub(kk).div_ceil(st),
+            other => bail!("unsupported padding {other:?}"),
+        }
+    }
+    let op = DepthwiseNhwc {
+        kernel: kernel.clone().into_shape(&k[1..])?.into_arc_tensor(),
+        bias: bias.clone().into_shape(&[k[3]])?.into_arc_tensor(),
+        stride,
+        pad_top_left,
+        output_hw,
+    };
+    Ok(target.wire_node(name, op, &[x])?[0])
+}
+
 /// Builds the tract graph for the first subgraph of a TFLite flatbuffer.
 fn import(bytes: &[u8]) -> TractResult<TypedModel> {
     let model = tflite::root_as_model(bytes)?;
@@ -321,6 +367,23 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     )
                 };
                 let kdims = kernel_dims(1);
+                if depthwise && dilations == [1, 1] && DepthwiseNhwc::supports(kdims[3]) {
+                    if let (Ok(kernel), Some(bias)) =
+                        (konst(1), in_ids.get(2).and_then(|b| consts.get(b)))
+                    {
+                        let w = depthwise_nhwc(
+                            &mut target,
+                            &name,
+                            input(0)?,
+                            kernel,
+                            bias,
+                            pad,
+                            strides,
+                        )?;
+                        wires.insert(out_id, fused(&mut target, &name, w, act)?);
+                        continue;
+                    }
+                }
                 let co = if depthwise { kdims[3] } else { kdims[0] };
                 let bias = if in_ids.len() > 2 && in_ids[2] >= 0 {
                     input(2)?
@@ -338,8 +401,21 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                 fused(&mut target, &name, w, act)?
             }
             BuiltinOperator::PRELU => {
-                // prelu(x) = max(x, 0) + alpha · min(x, 0)
                 let x = input(0)?;
+                let channels = target
+                    .outlet_fact(x)?
+                    .shape
+                    .last()
+                    .and_then(|d| d.to_usize().ok());
+                match konst(1) {
+                    Ok(alpha) if Some(alpha.len()) == channels => {
+                        let alpha = alpha.clone().into_shape(&[alpha.len()])?.into_arc_tensor();
+                        wires.insert(out_id, target.wire_node(&name, PRelu { alpha }, &[x])?[0]);
+                        continue;
+                    }
+                    _ => {}
+                }
+                // prelu(x) = max(x, 0) + alpha · min(x, 0)
                 let alpha = input(1)?;
                 let zero = scalar(&mut target, format!("{name}.zero"), 0.0)?;
                 let pos = binary(
@@ -450,6 +526,11 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                 other.0
             ),
         };
+        if builtin == BuiltinOperator::DEQUANTIZE {
+            if let Some(v) = consts.get(&in_ids[0]).cloned() {
+                consts.insert(out_id, v);
+            }
+        }
         wires.insert(out_id, wire);
     }
     let outputs: Vec<OutletId> = graph
@@ -460,4 +541,93 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
         .collect::<TractResult<_>>()?;
     target.select_output_outlets(&outputs)?;
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic values in [−1, 1) (a fixed linear congruential sequence).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn run(model: TypedModel, input: &Tensor) -> Vec<Vec<f32>> {
+        let plan = model.into_optimized().unwrap().into_runnable().unwrap();
+        let out = plan.run(tvec!(input.clone().into_tvalue())).unwrap();
+        out.iter()
+            .map(|t| {
+                t.to_plain_array_view::<f32>()
+                    .unwrap()
+                    .iter()
+                    .copied()
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kernels_match_tract() {
+        // (height, width, channels, kernel, stride, padding): the networks' cases (3×3 and
+        // 5×5, stride 1 and 2, SAME) plus odd sizes and VALID for the padding arithmetic.
+        let cases = [
+            (96, 96, 16, 3, 1, Padding::SAME),
+            (48, 48, 32, 3, 2, Padding::SAME),
+            (17, 12, 24, 5, 2, Padding::SAME),
+            (16, 16, 88, 5, 1, Padding::SAME),
+            (13, 10, 8, 3, 2, Padding::VALID),
+        ];
+        for (i, &(h, w, c, k, stride, pad)) in cases.iter().enumerate() {
+            let kernel =
+                Tensor::from_shape(&[1, k, k, c], &values(k * k * c, 1 + i as u64)).unwrap();
+            let bias = Tensor::from_shape(&[c], &values(c, 100 + i as u64)).unwrap();
+            let alpha = Tensor::from_shape(&[c], &values(c, 200 + i as u64)).unwrap();
+            let input =
+                Tensor::from_shape(&[1, h, w, c], &values(h * w * c, 300 + i as u64)).unwrap();
+            let mut m = TypedModel::default();
+            let x = m.add_source("x", f32::fact([1, h, w, c])).unwrap();
+            let ours = depthwise_nhwc(&mut m, "ours", x, &kernel, &bias, pad, [stride; 2]).unwrap();
+            let ours = m
+                .wire_node(
+                    "ours.prelu",
+                    PRelu {
+                        alpha: alpha.clone().into_arc_tensor(),
+                    },
+                    &[ours],
+                )
+                .unwrap()[0];
+            let kw = m.add_const("k", kernel).unwrap();
+            let bw = m.add_const("b", bias).unwrap();
+            let spec = (padding(pad).unwrap(), [stride; 2], [1, 1]);
+            let theirs = conv(&mut m, "tract", &[x, kw, bw], &[1, k, k, c], true, spec).unwrap();
+            // prelu as max(x, 0) + alpha · min(x, 0) in tract's own ops
+            let zero = scalar(&mut m, "zero".into(), 0.0).unwrap();
+            let aw = m.add_const("alpha", alpha).unwrap();
+            let pos = binary(&mut m, "pos", tract_core::ops::math::max(), theirs, zero).unwrap();
+            let neg = binary(&mut m, "neg", tract_core::ops::math::min(), theirs, zero).unwrap();
+            let neg = binary(&mut m, "scaled", tract_core::ops::math::mul(), neg, aw).unwrap();
+            let theirs = binary(&mut m, "prelu", tract_core::ops::math::add(), pos, neg).unwrap();
+            m.select_output_outlets(&[ours, theirs]).unwrap();
+            let shapes: Vec<_> = [ours, theirs]
+                .iter()
+                .map(|o| m.outlet_fact(*o).unwrap().shape.to_tvec())
+                .collect();
+            assert_eq!(shapes[0], shapes[1], "case {i}: output shapes");
+            let out = run(m, &input);
+            let worst = out[0]
+                .iter()
+                .zip(&out[1])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            assert!(worst < 1e-5, "case {i}: largest difference {worst}");
+        }
+    }
 }
