@@ -4,26 +4,17 @@
 // at rest, and on the first channel a burst from BURST_ON to BURST_OFF seconds — and the
 // page runs an EMG relax exercise to the end. The bars' colours are sampled every 50 ms.
 // Usage: node emg.mjs BASE_URL OUT_JSON SUBJECT REST_S SECONDS BURST_ON BURST_OFF
-import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
+import { openPage, startExercise } from "./launch.mjs";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require(process.env.COLLIS_PLAYWRIGHT || "playwright-core");
 const [base, out, subject, rest, seconds, on, off] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.COLLIS_CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const page = await browser.newPage();
-const errors = [];
-page.on("pageerror", (e) => errors.push(String(e)));
 let done = null;
-page.on("websocket", (ws) => ws.on("framereceived", (f) => {
-  const m = JSON.parse(f.payload);
-  if (m.type === "done") done = m;
-}));
+const { browser, page, errors } = await openPage({
+  onMessage: (m) => {
+    if (m.type === "done") done = m;
+  },
+});
 await page.addInitScript(([on, off]) => {
   const gauss = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
   let n = 0, start = null;
@@ -47,15 +38,10 @@ await page.addInitScript(([on, off]) => {
   const port = { open: async () => {}, close: async () => {}, readable };
   Object.defineProperty(navigator, "serial", { value: { requestPort: async () => port } });
 }, [+on, +off]);
-await page.goto(`${base}/live`);
-await page.selectOption("#source", "emg-serial");
-await page.fill("#subject", subject);
-await page.selectOption("#exercise", "emg-relax");
-await page.fill("#seconds", seconds);
-await page.fill("#emg-rate", "1000");
-await page.fill("#emg-rest", rest);
-await page.uncheck("#sound");
-await page.click("#start");
+await startExercise(page, base, {
+  source: "emg-serial", subject, exercise: "emg-relax", seconds,
+  fields: { "#emg-rate": "1000", "#emg-rest": rest },
+});
 const samples = [];
 const t0 = Date.now();
 while (!(await page.$("#stored")) && Date.now() - t0 < 120000) {

@@ -2,40 +2,23 @@
 // fake webcam fed from a .y4m file: runs a hold-neutral exercise to completion, records every
 // angle the server sent to the page, and takes screenshots of the record and live pages.
 // Usage: node live.mjs BASE_URL OUT_DIR Y4M SUBJECT SECONDS
-import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
+import { openPage, startExercise } from "./launch.mjs";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require(process.env.COLLIS_PLAYWRIGHT || "playwright-core");
 const [base, out, y4m, subject, seconds] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.COLLIS_CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-video-capture=${y4m}`, "--autoplay-policy=no-user-gesture-required",
-  ],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-const errors = [];
-page.on("pageerror", (e) => errors.push(String(e)));
 const frames = [];
 let done = null;
-page.on("websocket", (ws) => ws.on("framereceived", (f) => {
-  if (typeof f.payload !== "string") return;
-  const m = JSON.parse(f.payload);
-  if (m.type === "angles") frames.push(...m.frames);
-  if (m.type === "done") done = m;
-}));
-await page.goto(`${base}/live`);
-await page.selectOption("#source", "webcam");
-await page.fill("#subject", subject);
-await page.selectOption("#exercise", "hold-neutral");
-await page.fill("#seconds", seconds);
-await page.uncheck("#sound");
-await page.click("#start");
+const { browser, page, errors } = await openPage({
+  args: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-video-capture=${y4m}`, "--autoplay-policy=no-user-gesture-required"],
+  viewport: { width: 1280, height: 900 },
+  onMessage: (m) => {
+    if (m.type === "angles") frames.push(...m.frames);
+    if (m.type === "done") done = m;
+  },
+});
+await startExercise(page, base, { source: "webcam", subject, exercise: "hold-neutral", seconds });
 // While it runs: the dials move and the status says so.
 await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Running"), null, { timeout: 60000 });
 await page.waitForTimeout(1500);
