@@ -1,11 +1,14 @@
-//! Two tract ops for the face networks' hot paths, on NHWC f32 with one image: a depthwise
-//! convolution and a per-channel PReLU.
+//! Three tract ops for the face networks' hot paths, on NHWC f32 with one image: a depthwise
+//! convolution, a 1×1 convolution and a per-channel PReLU.
 //!
 //! Why by hand: tract's own depthwise convolution walks each channel with a stride over the
-//! image (`eval_c_inner_generic`), and PReLU has no tract op (as max/min/mul/add it is four passes
-//! over the tensor). Both networks are mostly these two ops, and in NHWC both are a loop over
-//! contiguous channel runs that the compiler vectorises. `kernels_match_tract` (in `tflite`)
-//! checks both against tract's own ops; `cargo bench -p collis-vision` gives the speed.
+//! image (`eval_c_inner_generic`); its 1×1 convolution is a general matrix product that packs
+//! the activations into panels on every run before multiplying (these layers have only 16–128
+//! input channels, so the packing and the product's set-up weigh as much as the arithmetic);
+//! and PReLU has no tract op (as max/min/mul/add it is four passes over the tensor). Both
+//! networks are mostly these ops, and in NHWC each is a loop over contiguous channel runs that
+//! the compiler vectorises. `kernels_match_tract` and `pointwise_matches_tract` (in `tflite`)
+//! check them against tract's own ops; `cargo bench -p collis-vision` gives the speed.
 
 use tract_core::internal::*;
 
@@ -248,6 +251,220 @@ impl TypedOp for PRelu {
             self.alpha.len()
         );
         Ok(tvec!(inputs[0].without_value()))
+    }
+
+    as_op!();
+}
+
+/// 1×1 convolution with stride 1 (a matrix product over pixels), NHWC input `[1, H, W, CI]`,
+/// constant weights and bias, `CO` a multiple of 8. The weights are stored in panels of
+/// [`LANES`] (then 8) output channels, `[panel][CI][lanes]`, so each step of the inner loop
+/// reads one contiguous run of weights and one input value per pixel.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PointwiseNhwc {
+    /// `[CI · CO]` in panels (see [`PointwiseNhwc::new`]).
+    panels: Arc<Tensor>,
+    bias: Arc<Tensor>,
+    input_channels: usize,
+    output_channels: usize,
+}
+
+/// Output channels per panel: 16 (two AVX registers); a trailing panel of 8 when `CO % 16 = 8`.
+const LANES: usize = 16;
+/// Pixels per step: 6 pixels × 16 channels are 12 accumulator registers of the 16 AVX2 has.
+const PIXELS: usize = 6;
+
+impl PointwiseNhwc {
+    /// From TFLite's OHWI kernel `[CO, 1, 1, CI]` and bias `[CO]`; `None` when `CO` is not a
+    /// multiple of 8 (then use tract's own convolution).
+    pub fn new(kernel: &Tensor, bias: &Tensor) -> TractResult<Option<Self>> {
+        let k = kernel.shape();
+        ensure!(
+            k.len() == 4 && k[1] == 1 && k[2] == 1 && bias.len() == k[0],
+            "1×1 kernel {k:?}, bias of {}",
+            bias.len()
+        );
+        let (co, ci) = (k[0], k[3]);
+        if co % 8 != 0 {
+            return Ok(None);
+        }
+        let w = kernel.try_as_plain_ram()?.as_slice::<f32>()?;
+        let mut panels = Vec::with_capacity(co * ci);
+        for (start, lanes) in panel_layout(co) {
+            for i in 0..ci {
+                panels.extend((start..start + lanes).map(|o| w[o * ci + i]));
+            }
+        }
+        Ok(Some(PointwiseNhwc {
+            panels: tensor1(&panels).into_arc_tensor(),
+            bias: bias.clone().into_shape(&[co])?.into_arc_tensor(),
+            input_channels: ci,
+            output_channels: co,
+        }))
+    }
+
+    fn run(&self, input: &[f32], out: &mut [f32]) -> TractResult<()> {
+        let (ci, co) = (self.input_channels, self.output_channels);
+        let panels = self.panels.try_as_plain_ram()?.as_slice::<f32>()?;
+        let bias = self.bias.try_as_plain_ram()?.as_slice::<f32>()?;
+        ensure!(input.len() % ci == 0 && out.len() == input.len() / ci * co);
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA (checked just above).
+            unsafe { pointwise_avx2_fma(ci, co, input, panels, bias, out) };
+            return Ok(());
+        }
+        pointwise::<false>(ci, co, input, panels, bias, out);
+        Ok(())
+    }
+}
+
+/// `(first output channel, lanes)` of each weight panel.
+fn panel_layout(co: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..co)
+        .step_by(LANES)
+        .map(move |start| (start, LANES.min(co - start)))
+}
+
+/// `P` pixels × `L` output channels from `panel` (`[CI][L]`) into `out` (rows of `co`).
+#[inline(always)]
+fn micro<const FMA: bool, const P: usize, const L: usize>(
+    ci: usize,
+    co: usize,
+    x: &[f32],
+    panel: &[f32],
+    bias: &[f32; L],
+    out: &mut [f32],
+) {
+    // Sliced to length `ci` once here, so the loop below has no bounds checks left.
+    let pixels: [&[f32]; P] = std::array::from_fn(|p| &x[p * ci..][..ci]);
+    let panel = &panel[..ci * L];
+    let mut acc = [*bias; P];
+    for i in 0..ci {
+        let w: &[f32; L] = panel[i * L..][..L].try_into().expect("L weights");
+        for (a, px) in acc.iter_mut().zip(&pixels) {
+            let v = px[i];
+            for l in 0..L {
+                a[l] = if FMA {
+                    v.mul_add(w[l], a[l])
+                } else {
+                    a[l] + v * w[l]
+                };
+            }
+        }
+    }
+    for (p, a) in acc.iter().enumerate() {
+        out[p * co..][..L].copy_from_slice(a);
+    }
+}
+
+/// The pixel blocks of one panel: `PIXELS` at a time, then the rest one by one.
+#[inline(always)]
+fn panel_pass<const FMA: bool, const L: usize>(
+    ci: usize,
+    co: usize,
+    input: &[f32],
+    panel: &[f32],
+    bias: &[f32; L],
+    out: &mut [f32],
+) {
+    let pixels = input.len() / ci;
+    let full = pixels / PIXELS * PIXELS;
+    for (x, o) in input[..full * ci]
+        .chunks_exact(PIXELS * ci)
+        .zip(out.chunks_mut(PIXELS * co))
+    {
+        micro::<FMA, PIXELS, L>(ci, co, x, panel, bias, o);
+    }
+    for p in full..pixels {
+        micro::<FMA, 1, L>(ci, co, &input[p * ci..], panel, bias, &mut out[p * co..]);
+    }
+}
+
+#[inline(always)]
+fn pointwise<const FMA: bool>(
+    ci: usize,
+    co: usize,
+    input: &[f32],
+    panels: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+) {
+    for (start, lanes) in panel_layout(co) {
+        let panel = &panels[start * ci..][..lanes * ci];
+        let out = &mut out[start..];
+        if lanes == LANES {
+            let b = bias[start..][..LANES].try_into().expect("16 biases");
+            panel_pass::<FMA, LANES>(ci, co, input, panel, b, out);
+        } else {
+            let b = bias[start..][..8].try_into().expect("8 biases");
+            panel_pass::<FMA, 8>(ci, co, input, panel, b, out);
+        }
+    }
+}
+
+/// `pointwise` compiled for AVX2 with fused multiply-add.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn pointwise_avx2_fma(
+    ci: usize,
+    co: usize,
+    input: &[f32],
+    panels: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+) {
+    pointwise::<true>(ci, co, input, panels, bias, out)
+}
+
+impl Op for PointwiseNhwc {
+    fn name(&self) -> StaticName {
+        "PointwiseNhwc".into()
+    }
+
+    fn validation(&self) -> Validation {
+        Validation::Rounding
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for PointwiseNhwc {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let input = args_1!(inputs);
+        let shape = input.shape();
+        ensure!(
+            shape.len() == 4 && shape[0] == 1 && shape[3] == self.input_channels,
+            "1×1 convolution input {shape:?}"
+        );
+        // SAFETY: `run` writes every output value (each pixel's channels, panel by panel).
+        let mut out = unsafe {
+            Tensor::uninitialized::<f32>(&[1, shape[1], shape[2], self.output_channels])?
+        };
+        self.run(
+            input.try_as_plain_ram()?.as_slice::<f32>()?,
+            out.try_as_plain_ram_mut()?.as_slice_mut::<f32>()?,
+        )?;
+        Ok(tvec!(out.into_tvalue()))
+    }
+}
+
+impl TypedOp for PointwiseNhwc {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let s = &inputs[0].shape;
+        ensure!(
+            s.rank() == 4 && s[3] == self.input_channels.to_dim(),
+            "1×1 convolution input {s:?}, {} input channels",
+            self.input_channels
+        );
+        Ok(tvec!(f32::fact([
+            s[0].clone(),
+            s[1].clone(),
+            s[2].clone(),
+            self.output_channels.to_dim()
+        ])))
     }
 
     as_op!();

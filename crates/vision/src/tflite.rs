@@ -20,7 +20,7 @@ use tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PaddingSpec, PoolSpec};
 use tract_core::ops::nn::DataFormat;
 use tract_tflite::tflite::{self, ActivationFunctionType, BuiltinOperator, Padding, TensorType};
 
-use crate::kernels::{DepthwiseNhwc, PRelu};
+use crate::kernels::{DepthwiseNhwc, PRelu, PointwiseNhwc};
 use crate::VisionError;
 
 /// A TFLite model imported into an optimised, runnable tract plan.
@@ -384,6 +384,17 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                         continue;
                     }
                 }
+                if !depthwise && kdims[1..3] == [1, 1] && strides == [1, 1] {
+                    if let (Ok(kernel), Some(bias)) =
+                        (konst(1), in_ids.get(2).and_then(|b| consts.get(b)))
+                    {
+                        if let Some(op) = PointwiseNhwc::new(kernel, bias)? {
+                            let w = target.wire_node(&name, op, &[input(0)?])?[0];
+                            wires.insert(out_id, fused(&mut target, &name, w, act)?);
+                            continue;
+                        }
+                    }
+                }
                 let co = if depthwise { kdims[3] } else { kdims[0] };
                 let bias = if in_ids.len() > 2 && in_ids[2] >= 0 {
                     input(2)?
@@ -629,5 +640,46 @@ mod tests {
                 .fold(0f32, f32::max);
             assert!(worst < 1e-5, "case {i}: largest difference {worst}");
         }
+    }
+
+    #[test]
+    fn pointwise_matches_tract() {
+        // (height, width, input channels, output channels): the networks' cases (panels of 16,
+        // a trailing panel of 8 at 24 and 88) and pixel counts that leave a partial block of 6.
+        let cases = [
+            (96, 96, 16, 16),
+            (24, 24, 32, 64),
+            (3, 3, 128, 32),
+            (7, 5, 16, 24),
+            (5, 1, 88, 88),
+        ];
+        for (i, &(h, w, ci, co)) in cases.iter().enumerate() {
+            let kernel =
+                Tensor::from_shape(&[co, 1, 1, ci], &values(co * ci, 1 + i as u64)).unwrap();
+            let bias = Tensor::from_shape(&[co], &values(co, 100 + i as u64)).unwrap();
+            let input =
+                Tensor::from_shape(&[1, h, w, ci], &values(h * w * ci, 300 + i as u64)).unwrap();
+            let mut m = TypedModel::default();
+            let x = m.add_source("x", f32::fact([1, h, w, ci])).unwrap();
+            let op = PointwiseNhwc::new(&kernel, &bias).unwrap().unwrap();
+            let ours = m.wire_node("ours", op, &[x]).unwrap()[0];
+            let kw = m.add_const("k", kernel).unwrap();
+            let bw = m.add_const("b", bias).unwrap();
+            let spec = (PaddingSpec::Valid, [1, 1], [1, 1]);
+            let theirs = conv(&mut m, "tract", &[x, kw, bw], &[co, 1, 1, ci], false, spec).unwrap();
+            m.select_output_outlets(&[ours, theirs]).unwrap();
+            let out = run(m, &input);
+            assert_eq!(out[0].len(), h * w * co, "case {i}: output size");
+            let worst = out[0]
+                .iter()
+                .zip(&out[1])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            assert!(worst < 1e-4, "case {i}: largest difference {worst}");
+        }
+        // An output channel count that is not a multiple of 8 is left to tract.
+        let kernel = Tensor::zero::<f32>(&[28, 1, 1, 16]).unwrap();
+        let bias = Tensor::zero::<f32>(&[28]).unwrap();
+        assert!(PointwiseNhwc::new(&kernel, &bias).unwrap().is_none());
     }
 }
