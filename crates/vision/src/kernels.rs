@@ -314,7 +314,7 @@ impl PointwiseNhwc {
             unsafe { pointwise_avx2_fma(ci, co, input, panels, bias, out) };
             return Ok(());
         }
-        pointwise::<false>(ci, co, input, panels, bias, out);
+        pointwise(ci, co, input, panels, bias, out);
         Ok(())
     }
 }
@@ -360,7 +360,7 @@ fn micro<const FMA: bool, const P: usize, const L: usize>(
 
 /// The pixel blocks of one panel: `PIXELS` at a time, then the rest one by one.
 #[inline(always)]
-fn panel_pass<const FMA: bool, const L: usize>(
+fn panel_pass<const L: usize>(
     ci: usize,
     co: usize,
     input: &[f32],
@@ -374,36 +374,31 @@ fn panel_pass<const FMA: bool, const L: usize>(
         .chunks_exact(PIXELS * ci)
         .zip(out.chunks_mut(PIXELS * co))
     {
-        micro::<FMA, PIXELS, L>(ci, co, x, panel, bias, o);
+        micro::<false, PIXELS, L>(ci, co, x, panel, bias, o);
     }
     for p in full..pixels {
-        micro::<FMA, 1, L>(ci, co, &input[p * ci..], panel, bias, &mut out[p * co..]);
+        micro::<false, 1, L>(ci, co, &input[p * ci..], panel, bias, &mut out[p * co..]);
     }
 }
 
-#[inline(always)]
-fn pointwise<const FMA: bool>(
-    ci: usize,
-    co: usize,
-    input: &[f32],
-    panels: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-) {
+/// Portable 1×1 convolution: every panel over every pixel.
+fn pointwise(ci: usize, co: usize, input: &[f32], panels: &[f32], bias: &[f32], out: &mut [f32]) {
     for (start, lanes) in panel_layout(co) {
         let panel = &panels[start * ci..][..lanes * ci];
         let out = &mut out[start..];
         if lanes == LANES {
             let b = bias[start..][..LANES].try_into().expect("16 biases");
-            panel_pass::<FMA, LANES>(ci, co, input, panel, b, out);
+            panel_pass::<LANES>(ci, co, input, panel, b, out);
         } else {
             let b = bias[start..][..8].try_into().expect("8 biases");
-            panel_pass::<FMA, 8>(ci, co, input, panel, b, out);
+            panel_pass::<8>(ci, co, input, panel, b, out);
         }
     }
 }
 
-/// `pointwise` compiled for AVX2 with fused multiply-add.
+/// 1×1 convolution with AVX2 and fused multiply-add: full 16-channel panels over blocks of
+/// 6 pixels in [`micro_6x16`], the rest (a trailing 8-channel panel, the last < 6 pixels) in
+/// the portable [`micro`] compiled for these features.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn pointwise_avx2_fma(
@@ -414,7 +409,88 @@ fn pointwise_avx2_fma(
     bias: &[f32],
     out: &mut [f32],
 ) {
-    pointwise::<true>(ci, co, input, panels, bias, out)
+    let pixels = input.len() / ci;
+    let full = pixels / PIXELS * PIXELS;
+    for (start, lanes) in panel_layout(co) {
+        let panel = &panels[start * ci..][..lanes * ci];
+        let out = &mut out[start..];
+        if lanes == LANES {
+            let b: &[f32; LANES] = bias[start..][..LANES].try_into().expect("16 biases");
+            for (x, o) in input[..full * ci]
+                .chunks_exact(PIXELS * ci)
+                .zip(out.chunks_mut(PIXELS * co))
+            {
+                // SAFETY: AVX2 and FMA are enabled here; the slices are checked inside.
+                unsafe { micro_6x16(ci, co, x, panel, b, o) };
+            }
+            for p in full..pixels {
+                micro::<true, 1, LANES>(ci, co, &input[p * ci..], panel, b, &mut out[p * co..]);
+            }
+        } else {
+            let b: &[f32; 8] = bias[start..][..8].try_into().expect("8 biases");
+            for p in 0..pixels {
+                micro::<true, 1, 8>(ci, co, &input[p * ci..], panel, b, &mut out[p * co..]);
+            }
+        }
+    }
+}
+
+/// 6 pixels × 16 output channels with the 12 accumulators named one by one, so that they stay
+/// in registers (written as generic loops, the compiler kept them on the stack in some builds:
+/// a store and a reload around every multiply-add).
+///
+/// # Safety
+/// The CPU must have AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn micro_6x16(
+    ci: usize,
+    co: usize,
+    x: &[f32],
+    panel: &[f32],
+    bias: &[f32; LANES],
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::{_mm256_broadcast_ss, _mm256_fmadd_ps, _mm256_loadu_ps};
+    use std::arch::x86_64::{_mm256_storeu_ps, __m256};
+    assert!(x.len() >= PIXELS * ci && panel.len() >= LANES * ci);
+    assert!(out.len() >= (PIXELS - 1) * co + LANES);
+    let (xp, wp) = (x.as_ptr(), panel.as_ptr());
+    // SAFETY (all loads and stores below): in bounds by the asserts above.
+    unsafe {
+        let b0 = _mm256_loadu_ps(bias.as_ptr());
+        let b1 = _mm256_loadu_ps(bias.as_ptr().add(8));
+        let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (b0, b1, b0, b1, b0, b1);
+        let (mut a6, mut a7, mut a8, mut a9, mut a10, mut a11) = (b0, b1, b0, b1, b0, b1);
+        for i in 0..ci {
+            let w0 = _mm256_loadu_ps(wp.add(i * LANES));
+            let w1 = _mm256_loadu_ps(wp.add(i * LANES + 8));
+            let v = _mm256_broadcast_ss(&*xp.add(i));
+            a0 = _mm256_fmadd_ps(v, w0, a0);
+            a1 = _mm256_fmadd_ps(v, w1, a1);
+            let v = _mm256_broadcast_ss(&*xp.add(ci + i));
+            a2 = _mm256_fmadd_ps(v, w0, a2);
+            a3 = _mm256_fmadd_ps(v, w1, a3);
+            let v = _mm256_broadcast_ss(&*xp.add(2 * ci + i));
+            a4 = _mm256_fmadd_ps(v, w0, a4);
+            a5 = _mm256_fmadd_ps(v, w1, a5);
+            let v = _mm256_broadcast_ss(&*xp.add(3 * ci + i));
+            a6 = _mm256_fmadd_ps(v, w0, a6);
+            a7 = _mm256_fmadd_ps(v, w1, a7);
+            let v = _mm256_broadcast_ss(&*xp.add(4 * ci + i));
+            a8 = _mm256_fmadd_ps(v, w0, a8);
+            a9 = _mm256_fmadd_ps(v, w1, a9);
+            let v = _mm256_broadcast_ss(&*xp.add(5 * ci + i));
+            a10 = _mm256_fmadd_ps(v, w0, a10);
+            a11 = _mm256_fmadd_ps(v, w1, a11);
+        }
+        let acc: [__m256; 12] = [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11];
+        let op = out.as_mut_ptr();
+        for (p, pair) in acc.chunks_exact(2).enumerate() {
+            _mm256_storeu_ps(op.add(p * co), pair[0]);
+            _mm256_storeu_ps(op.add(p * co + 8), pair[1]);
+        }
+    }
 }
 
 impl Op for PointwiseNhwc {
