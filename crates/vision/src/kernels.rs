@@ -7,7 +7,8 @@
 //! input channels, so the packing and the product's set-up weigh as much as the arithmetic);
 //! and PReLU has no tract op (as max/min/mul/add it is four passes over the tensor). Both
 //! networks are mostly these ops, and in NHWC each is a loop over contiguous channel runs that
-//! the compiler vectorises. `kernels_match_tract` and `pointwise_matches_tract` (in `tflite`)
+//! the compiler vectorises; the 1×1 convolution's inner block is written with AVX2 intrinsics
+//! (see [`micro_6x16`]). `kernels_match_tract` and `pointwise_matches_tract` (in `tflite`)
 //! check them against tract's own ops; `cargo bench -p collis-vision` gives the speed.
 
 use tract_core::internal::*;
@@ -451,8 +452,8 @@ unsafe fn micro_6x16(
     bias: &[f32; LANES],
     out: &mut [f32],
 ) {
+    use std::arch::x86_64::{__m256, _mm256_storeu_ps};
     use std::arch::x86_64::{_mm256_broadcast_ss, _mm256_fmadd_ps, _mm256_loadu_ps};
-    use std::arch::x86_64::{_mm256_storeu_ps, __m256};
     assert!(x.len() >= PIXELS * ci && panel.len() >= LANES * ci);
     assert!(out.len() >= (PIXELS - 1) * co + LANES);
     let (xp, wp) = (x.as_ptr(), panel.as_ptr());
