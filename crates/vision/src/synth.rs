@@ -1,13 +1,14 @@
 //! Known-angle test images: MediaPipe's canonical face mesh, textured from a real photograph,
 //! rendered at set clinical angles (orthographic camera, z-buffer, bilinear texture), and a real
-//! photograph rotated in the image plane. Used by the acceptance tests and `collis validate`.
+//! photograph rotated in the image plane. Used by the accuracy tests (`tests/accuracy.rs`).
 //!
 //! The texture mapping takes each canonical vertex's texture position from the face mesh's own
 //! landmarks on the (frontal) photograph, so the rendered face carries real skin, eyes and mouth
 //! on exactly known geometry: the truth of a rendered frame is the angle it was rendered at.
+//! Optionally a plain head ([`Head`]) is drawn behind the face, as every real frame has one.
 
 use collis_core::HeadAngles;
-use nalgebra::Vector3;
+use nalgebra::{Rotation3, Vector3};
 
 use crate::canonical::CanonicalFace;
 use crate::image::{Rgb, RotatedRect};
@@ -30,6 +31,132 @@ fn sample(img: &Rgb, x: f64, y: f64) -> [u8; 3] {
     })
 }
 
+/// The head around the face mesh: MediaPipe's canonical face is a mask (forehead to chin, cheek
+/// to cheek), and on a mask floating on grey the face mesh under-reads large turns (rotation
+/// ±40° read as ≈ ±31°). Real frames always show a head, so the renders draw one behind the
+/// mask: a cranium (ellipsoid, hair on top and at the back), two ears and a neck, in flat colours
+/// taken from the photograph, with Lambert shading.
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    /// Skin colour (RGB), for the sides of the head, the ears and the neck.
+    pub skin: [u8; 3],
+    /// Hair colour (RGB).
+    pub hair: [u8; 3],
+}
+
+impl Head {
+    /// Colours from the photograph the face is textured from (`tex_points`: the face mesh's
+    /// landmarks on it): skin from the two cheeks (landmarks 50, 280), hair from above the top
+    /// of the forehead (landmark 10), an eighth of the face height higher.
+    pub fn from_photo(photo: &Rgb, tex_points: &[[f64; 3]]) -> Head {
+        let at = |x: f64, y: f64| sample(photo, x, y).map(f64::from);
+        let (left, right) = (tex_points[50], tex_points[280]);
+        let (l, r) = (at(left[0], left[1]), at(right[0], right[1]));
+        let (top, chin) = (tex_points[10], tex_points[152]);
+        let above = (chin[1] - top[1]) / 8.0;
+        Head {
+            skin: std::array::from_fn(|c| ((l[c] + r[c]) / 2.0).round() as u8),
+            hair: at(top[0], top[1] - above).map(|v| v as u8),
+        }
+    }
+}
+
+/// An ellipsoid with axes along the canonical face's (cm).
+struct Ellipsoid {
+    centre: [f64; 3],
+    semi: [f64; 3],
+}
+
+/// The cranium: 15.6 cm wide, 23 cm from chin to crown, 19.4 cm deep, centred 9.5 cm behind
+/// the bridge of the nose (vertex 168 at z = 5.2 cm) — adult head proportions.
+const CRANIUM: Ellipsoid = Ellipsoid {
+    centre: [0.0, 2.0, -4.3],
+    semi: [7.8, 11.5, 9.7],
+};
+/// Hair covers the cranium above this height (cm, rising toward the back) and behind `HAIR_BACK`.
+const HAIR_LINE: f64 = 3.5;
+const HAIR_BACK: f64 = -6.3;
+const EARS: [Ellipsoid; 2] = [
+    Ellipsoid {
+        centre: [-7.6, 0.5, -4.8],
+        semi: [1.2, 3.0, 1.8],
+    },
+    Ellipsoid {
+        centre: [7.6, 0.5, -4.8],
+        semi: [1.2, 3.0, 1.8],
+    },
+];
+/// The neck: a vertical cylinder fixed to the camera (the head turns on it), below `NECK_TOP`.
+const NECK_RADIUS: f64 = 5.2;
+const NECK_Z: f64 = -4.0;
+const NECK_TOP: f64 = -2.0;
+
+/// Camera depth and camera-frame normal where the orthographic ray through (`x`, `y`) (camera
+/// frame, cm) first meets `e` on the head turned by `r`.
+fn hit(e: &Ellipsoid, r: &Rotation3<f64>, x: f64, y: f64) -> Option<(f64, Vector3<f64>)> {
+    let o = r.inverse() * Vector3::new(x, y, 0.0);
+    let d = r.inverse() * Vector3::z();
+    let (mut a, mut b, mut c) = (0.0, 0.0, -1.0);
+    for k in 0..3 {
+        let (oc, dk) = ((o[k] - e.centre[k]) / e.semi[k], d[k] / e.semi[k]);
+        a += dk * dk;
+        b += 2.0 * oc * dk;
+        c += oc * oc;
+    }
+    let disc = b * b - 4.0 * a * c;
+    if disc < 0.0 {
+        return None;
+    }
+    // The viewer looks along −z: the front surface is the larger root.
+    let t = (-b + disc.sqrt()) / (2.0 * a);
+    let p = o + d * t;
+    let n = Vector3::from_fn(|k, _| (p[k] - e.centre[k]) / (e.semi[k] * e.semi[k]));
+    Some((t, (r * n).normalize()))
+}
+
+/// `colour` lit by a light from the camera, slightly above.
+fn shade(colour: [u8; 3], n: &Vector3<f64>) -> [u8; 3] {
+    let light = Vector3::new(0.0, 0.3, 1.0).normalize();
+    let k = 0.35 + 0.65 * n.dot(&light).max(0.0);
+    colour.map(|v| (f64::from(v) * k).round().clamp(0.0, 255.0) as u8)
+}
+
+/// Paints the head turned by `r` into `data` (`size`² RGB, `scale` pixels per cm).
+fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head: &Head) {
+    let c = size as f64 / 2.0;
+    let neck = head.skin.map(|v| (f64::from(v) * 0.8) as u8);
+    for (k, px) in data.chunks_exact_mut(3).enumerate() {
+        let x = ((k % size) as f64 + 0.5 - c) / scale;
+        let y = (c - (k / size) as f64 - 0.5) / scale;
+        let mut front: Option<(f64, [u8; 3])> = None;
+        let mut put = |z: f64, colour: [u8; 3]| {
+            if front.is_none_or(|f| z > f.0) {
+                front = Some((z, colour));
+            }
+        };
+        if y < NECK_TOP && x.abs() < NECK_RADIUS {
+            let dz = (NECK_RADIUS * NECK_RADIUS - x * x).sqrt();
+            put(
+                NECK_Z + dz,
+                shade(neck, &Vector3::new(x, 0.0, dz).normalize()),
+            );
+        }
+        if let Some((z, n)) = hit(&CRANIUM, r, x, y) {
+            let p = r.inverse() * Vector3::new(x, y, z);
+            let hair = p.y > HAIR_LINE + 0.15 * (p.z - CRANIUM.centre[2]) || p.z < HAIR_BACK;
+            put(z, shade(if hair { head.hair } else { head.skin }, &n));
+        }
+        for ear in &EARS {
+            if let Some((z, n)) = hit(ear, r, x, y) {
+                put(z, shade(head.skin, &n));
+            }
+        }
+        if let Some((_, colour)) = front {
+            px.copy_from_slice(&colour);
+        }
+    }
+}
+
 /// Renders `face` at `angles` into a `size`×`size` image, the face about `face_px` wide,
 /// textured from `texture` where vertex i sits at `tex_points[i]` (pixels).
 pub fn render(
@@ -39,6 +166,7 @@ pub fn render(
     angles: &HeadAngles,
     size: usize,
     face_px: f64,
+    head: Option<&Head>,
 ) -> OwnedRgb {
     let r = rotation_of(angles);
     // Canonical face width ≈ 15 cm between the outermost vertices.
@@ -57,6 +185,9 @@ pub fn render(
         })
         .collect();
     let mut data = vec![BACKGROUND; size * size * 3];
+    if let Some(h) = head {
+        paint_head(&mut data, size, scale, &r, h);
+    }
     let mut depth = vec![f64::MIN; size * size];
     for t in &face.triangles {
         let [a, b, d] = t.map(|i| i as usize);
