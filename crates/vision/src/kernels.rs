@@ -315,7 +315,7 @@ impl PointwiseNhwc {
             unsafe { pointwise_avx2_fma(ci, co, input, panels, bias, out) };
             return Ok(());
         }
-        pointwise(ci, co, input, panels, bias, out);
+        pointwise_portable(ci, co, input, panels, bias, out);
         Ok(())
     }
 }
@@ -359,15 +359,16 @@ fn micro<const FMA: bool, const P: usize, const L: usize>(
     }
 }
 
-/// The pixel blocks of one panel: `PIXELS` at a time, then the rest one by one.
+/// One panel over every pixel: blocks of `PIXELS` pixels by `block`, the rest one by one.
 #[inline(always)]
-fn panel_pass<const L: usize>(
+fn panel_pass<const FMA: bool, const L: usize>(
     ci: usize,
     co: usize,
     input: &[f32],
     panel: &[f32],
     bias: &[f32; L],
     out: &mut [f32],
+    block: impl Fn(&[f32], &mut [f32]),
 ) {
     let pixels = input.len() / ci;
     let full = pixels / PIXELS * PIXELS;
@@ -375,31 +376,57 @@ fn panel_pass<const L: usize>(
         .chunks_exact(PIXELS * ci)
         .zip(out.chunks_mut(PIXELS * co))
     {
-        micro::<false, PIXELS, L>(ci, co, x, panel, bias, o);
+        block(x, o);
     }
     for p in full..pixels {
-        micro::<false, 1, L>(ci, co, &input[p * ci..], panel, bias, &mut out[p * co..]);
+        micro::<FMA, 1, L>(ci, co, &input[p * ci..], panel, bias, &mut out[p * co..]);
     }
 }
 
-/// Portable 1×1 convolution: every panel over every pixel.
-fn pointwise(ci: usize, co: usize, input: &[f32], panels: &[f32], bias: &[f32], out: &mut [f32]) {
+/// Every panel over every pixel; the blocks of `PIXELS` pixels × 16 channels by `block16`
+/// (`x`, `panel`, `bias`, `out`), those of a trailing 8-channel panel by [`micro`].
+#[inline(always)]
+fn pointwise<const FMA: bool>(
+    ci: usize,
+    co: usize,
+    input: &[f32],
+    panels: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    block16: impl Fn(&[f32], &[f32], &[f32; LANES], &mut [f32]),
+) {
     for (start, lanes) in panel_layout(co) {
         let panel = &panels[start * ci..][..lanes * ci];
         let out = &mut out[start..];
         if lanes == LANES {
             let b = bias[start..][..LANES].try_into().expect("16 biases");
-            panel_pass::<LANES>(ci, co, input, panel, b, out);
+            let block = |x: &[f32], o: &mut [f32]| block16(x, panel, b, o);
+            panel_pass::<FMA, LANES>(ci, co, input, panel, b, out, block);
         } else {
             let b = bias[start..][..8].try_into().expect("8 biases");
-            panel_pass::<8>(ci, co, input, panel, b, out);
+            let block = |x: &[f32], o: &mut [f32]| micro::<FMA, PIXELS, 8>(ci, co, x, panel, b, o);
+            panel_pass::<FMA, 8>(ci, co, input, panel, b, out, block);
         }
     }
 }
 
-/// 1×1 convolution with AVX2 and fused multiply-add: full 16-channel panels over blocks of
-/// 6 pixels in [`micro_6x16`], the rest (a trailing 8-channel panel, the last < 6 pixels) in
-/// the portable [`micro`] compiled for these features.
+/// Portable 1×1 convolution.
+fn pointwise_portable(
+    ci: usize,
+    co: usize,
+    input: &[f32],
+    panels: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+) {
+    let block16 = |x: &[f32], panel: &[f32], b: &[f32; LANES], o: &mut [f32]| {
+        micro::<false, PIXELS, LANES>(ci, co, x, panel, b, o)
+    };
+    pointwise::<false>(ci, co, input, panels, bias, out, block16);
+}
+
+/// 1×1 convolution with AVX2 and fused multiply-add: the 16-channel blocks in [`micro_6x16`],
+/// the rest in the portable [`micro`] compiled for these features.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn pointwise_avx2_fma(
@@ -410,30 +437,12 @@ fn pointwise_avx2_fma(
     bias: &[f32],
     out: &mut [f32],
 ) {
-    let pixels = input.len() / ci;
-    let full = pixels / PIXELS * PIXELS;
-    for (start, lanes) in panel_layout(co) {
-        let panel = &panels[start * ci..][..lanes * ci];
-        let out = &mut out[start..];
-        if lanes == LANES {
-            let b: &[f32; LANES] = bias[start..][..LANES].try_into().expect("16 biases");
-            for (x, o) in input[..full * ci]
-                .chunks_exact(PIXELS * ci)
-                .zip(out.chunks_mut(PIXELS * co))
-            {
-                // SAFETY: AVX2 and FMA are enabled here; the slices are checked inside.
-                unsafe { micro_6x16(ci, co, x, panel, b, o) };
-            }
-            for p in full..pixels {
-                micro::<true, 1, LANES>(ci, co, &input[p * ci..], panel, b, &mut out[p * co..]);
-            }
-        } else {
-            let b: &[f32; 8] = bias[start..][..8].try_into().expect("8 biases");
-            for p in 0..pixels {
-                micro::<true, 1, 8>(ci, co, &input[p * ci..], panel, b, &mut out[p * co..]);
-            }
-        }
-    }
+    let block16 = |x: &[f32], panel: &[f32], b: &[f32; LANES], o: &mut [f32]| {
+        // SAFETY: only reached when the CPU has AVX2 and FMA (`PointwiseNhwc::run`); the
+        // slices are checked inside.
+        unsafe { micro_6x16(ci, co, x, panel, b, o) }
+    };
+    pointwise::<true>(ci, co, input, panels, bias, out, block16);
 }
 
 /// 6 pixels × 16 output channels with the 12 accumulators named one by one, so that they stay
