@@ -92,10 +92,17 @@ const NECK_Z: f64 = -4.0;
 const NECK_TOP: f64 = -2.0;
 
 /// Camera depth and camera-frame normal where the orthographic ray through (`x`, `y`) (camera
-/// frame, cm) first meets `e` on the head turned by `r`.
-fn hit(e: &Ellipsoid, r: &Rotation3<f64>, x: f64, y: f64) -> Option<(f64, Vector3<f64>)> {
-    let o = r.inverse() * Vector3::new(x, y, 0.0);
-    let d = r.inverse() * Vector3::z();
+/// frame, cm) first meets `e` on the head turned by `r` (`inv`: its inverse, computed once per
+/// render rather than per pixel).
+fn hit(
+    e: &Ellipsoid,
+    r: &Rotation3<f64>,
+    inv: &Rotation3<f64>,
+    x: f64,
+    y: f64,
+) -> Option<(f64, Vector3<f64>)> {
+    let o = inv * Vector3::new(x, y, 0.0);
+    let d = inv * Vector3::z();
     let (mut a, mut b, mut c) = (0.0, 0.0, -1.0);
     for k in 0..3 {
         let (oc, dk) = ((o[k] - e.centre[k]) / e.semi[k], d[k] / e.semi[k]);
@@ -125,6 +132,7 @@ fn shade(colour: [u8; 3], n: &Vector3<f64>) -> [u8; 3] {
 fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head: &Head) {
     let c = size as f64 / 2.0;
     let neck = head.skin.map(|v| (f64::from(v) * 0.8) as u8);
+    let inv = r.inverse();
     for (k, px) in data.chunks_exact_mut(3).enumerate() {
         let x = ((k % size) as f64 + 0.5 - c) / scale;
         let y = (c - (k / size) as f64 - 0.5) / scale;
@@ -141,13 +149,13 @@ fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head
                 shade(neck, &Vector3::new(x, 0.0, dz).normalize()),
             );
         }
-        if let Some((z, n)) = hit(&CRANIUM, r, x, y) {
-            let p = r.inverse() * Vector3::new(x, y, z);
+        if let Some((z, n)) = hit(&CRANIUM, r, &inv, x, y) {
+            let p = inv * Vector3::new(x, y, z);
             let hair = p.y > HAIR_LINE + 0.15 * (p.z - CRANIUM.centre[2]) || p.z < HAIR_BACK;
             put(z, shade(if hair { head.hair } else { head.skin }, &n));
         }
         for ear in &EARS {
-            if let Some((z, n)) = hit(ear, r, x, y) {
+            if let Some((z, n)) = hit(ear, r, &inv, x, y) {
                 put(z, shade(head.skin, &n));
             }
         }
@@ -158,7 +166,9 @@ fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head
 }
 
 /// Renders `face` at `angles` into a `size`×`size` image, the face about `face_px` wide,
-/// textured from `texture` where vertex i sits at `tex_points[i]` (pixels).
+/// textured from `texture` where vertex i sits at `tex_points[i]` (pixels), on grey or, with
+/// `head`, in front of that head turned with it (painted first; the face mesh is painted over
+/// it, no depth test between the two).
 pub fn render(
     face: &CanonicalFace,
     texture: &Rgb,
