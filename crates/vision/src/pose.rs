@@ -29,15 +29,20 @@ pub struct Pose {
 /// with imported head poses such as OpenFace CSV); re-exported here.
 pub use collis_core::camera::{angles_of, rotation_of};
 
-/// One weighted Procrustes solve (Umeyama): rotation, scale and the two centroids.
-struct Similarity {
-    r: Matrix3<f64>,
-    scale: f64,
-    src_c: Vector3<f64>,
-    dst_c: Vector3<f64>,
+/// One weighted Procrustes solve (Umeyama): rotation, scale and the two centroids, so that
+/// `dst ≈ scale · r · (src − src_c) + dst_c`.
+pub(crate) struct Similarity {
+    pub r: Matrix3<f64>,
+    pub scale: f64,
+    pub src_c: Vector3<f64>,
+    pub dst_c: Vector3<f64>,
 }
 
-fn procrustes(src: &[[f64; 3]], dst: &[Vector3<f64>], weights: &[f64]) -> Option<Similarity> {
+pub(crate) fn procrustes(
+    src: &[[f64; 3]],
+    dst: &[Vector3<f64>],
+    weights: &[f64],
+) -> Option<Similarity> {
     let mut wsum = 0.0;
     let mut src_c = Vector3::zeros();
     let mut dst_c = Vector3::zeros();

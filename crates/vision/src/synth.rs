@@ -1,18 +1,22 @@
-//! Known-angle test images: MediaPipe's canonical face mesh, textured from a real photograph,
-//! rendered at set clinical angles (orthographic camera, z-buffer, bilinear texture), and a real
-//! photograph rotated in the image plane. Used by the accuracy tests (`tests/accuracy.rs`).
+//! Known-angle test images, for the accuracy tests (`tests/accuracy.rs`):
+//! - a real textured 3-D head scan ([`Scan`]) turned by set clinical angles and seen through a
+//!   pinhole camera: real skin, hair, ears and face shape on exactly known motion;
+//! - MediaPipe's canonical face mesh, textured from a real photograph, rendered at set angles
+//!   (orthographic camera), optionally in front of a plain head ([`Head`]): the texture mapping
+//!   takes each canonical vertex's texture position from the face mesh's own landmarks on the
+//!   (frontal) photograph, so the face carries real skin, eyes and mouth on exactly known
+//!   geometry;
+//! - a real photograph rotated in the image plane.
 //!
-//! The texture mapping takes each canonical vertex's texture position from the face mesh's own
-//! landmarks on the (frontal) photograph, so the rendered face carries real skin, eyes and mouth
-//! on exactly known geometry: the truth of a rendered frame is the angle it was rendered at.
-//! Optionally a plain head ([`Head`]) is drawn behind the face, as every real frame has one.
+//! Both meshes are drawn by one rasteriser (z-buffer, bilinear texture); the truth of a rendered
+//! frame is the angle it was rendered at.
 
 use collis_core::HeadAngles;
 use nalgebra::{Rotation3, Vector3};
 
 use crate::canonical::CanonicalFace;
 use crate::image::{Rgb, RotatedRect};
-use crate::pose::rotation_of;
+use crate::pose::{procrustes, rotation_of};
 use crate::still::OwnedRgb;
 
 /// Background grey of rendered frames.
@@ -165,6 +169,52 @@ fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head
     }
 }
 
+/// Paints `triangles` of a mesh projected to `screen` (pixel x, pixel y, depth: larger is nearer
+/// the camera) over the `size`² RGB image `data` (z-buffered), each pixel textured from
+/// `texture` at the barycentric mix of its corners' `tex` positions (pixels).
+fn paint_mesh(
+    data: &mut [u8],
+    size: usize,
+    screen: &[[f64; 3]],
+    triangles: &[[u32; 3]],
+    tex: &[[f64; 2]],
+    texture: &Rgb,
+) {
+    let mut depth = vec![f64::MIN; size * size];
+    for t in triangles {
+        let [a, b, d] = t.map(|i| i as usize);
+        let (pa, pb, pd) = (screen[a], screen[b], screen[d]);
+        let area = (pb[0] - pa[0]) * (pd[1] - pa[1]) - (pd[0] - pa[0]) * (pb[1] - pa[1]);
+        if area.abs() < 1e-9 {
+            continue;
+        }
+        let x0 = pa[0].min(pb[0]).min(pd[0]).floor().max(0.0) as usize;
+        let x1 = (pa[0].max(pb[0]).max(pd[0]).ceil() as usize).min(size - 1);
+        let y0 = pa[1].min(pb[1]).min(pd[1]).floor().max(0.0) as usize;
+        let y1 = (pa[1].max(pb[1]).max(pd[1]).ceil() as usize).min(size - 1);
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+                let wb = ((px - pa[0]) * (pd[1] - pa[1]) - (pd[0] - pa[0]) * (py - pa[1])) / area;
+                let wd = ((pb[0] - pa[0]) * (py - pa[1]) - (px - pa[0]) * (pb[1] - pa[1])) / area;
+                let wa = 1.0 - wb - wd;
+                if wa < 0.0 || wb < 0.0 || wd < 0.0 {
+                    continue;
+                }
+                let z = wa * pa[2] + wb * pb[2] + wd * pd[2];
+                let k = y * size + x;
+                if z <= depth[k] {
+                    continue;
+                }
+                depth[k] = z;
+                let tx = wa * tex[a][0] + wb * tex[b][0] + wd * tex[d][0];
+                let ty = wa * tex[a][1] + wb * tex[b][1] + wd * tex[d][1];
+                data[k * 3..k * 3 + 3].copy_from_slice(&sample(texture, tx, ty));
+            }
+        }
+    }
+}
+
 /// Renders `face` at `angles` into a `size`×`size` image, the face about `face_px` wide,
 /// textured from `texture` where vertex i sits at `tex_points[i]` (pixels), on grey or, with
 /// `head`, in front of that head turned with it (painted first; the face mesh is painted over
@@ -198,43 +248,93 @@ pub fn render(
     if let Some(h) = head {
         paint_head(&mut data, size, scale, &r, h);
     }
-    let mut depth = vec![f64::MIN; size * size];
-    for t in &face.triangles {
-        let [a, b, d] = t.map(|i| i as usize);
-        let (pa, pb, pd) = (screen[a], screen[b], screen[d]);
-        let area = (pb[0] - pa[0]) * (pd[1] - pa[1]) - (pd[0] - pa[0]) * (pb[1] - pa[1]);
-        if area.abs() < 1e-9 {
-            continue;
-        }
-        let x0 = pa[0].min(pb[0]).min(pd[0]).floor().max(0.0) as usize;
-        let x1 = (pa[0].max(pb[0]).max(pd[0]).ceil() as usize).min(size - 1);
-        let y0 = pa[1].min(pb[1]).min(pd[1]).floor().max(0.0) as usize;
-        let y1 = (pa[1].max(pb[1]).max(pd[1]).ceil() as usize).min(size - 1);
-        for y in y0..=y1 {
-            for x in x0..=x1 {
-                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
-                let wb = ((px - pa[0]) * (pd[1] - pa[1]) - (pd[0] - pa[0]) * (py - pa[1])) / area;
-                let wd = ((pb[0] - pa[0]) * (py - pa[1]) - (px - pa[0]) * (pb[1] - pa[1])) / area;
-                let wa = 1.0 - wb - wd;
-                if wa < 0.0 || wb < 0.0 || wd < 0.0 {
-                    continue;
-                }
-                let z = wa * pa[2] + wb * pb[2] + wd * pd[2];
-                let k = y * size + x;
-                if z <= depth[k] {
-                    continue;
-                }
-                depth[k] = z;
-                let tx = wa * tex_points[a][0] + wb * tex_points[b][0] + wd * tex_points[d][0];
-                let ty = wa * tex_points[a][1] + wb * tex_points[b][1] + wd * tex_points[d][1];
-                data[k * 3..k * 3 + 3].copy_from_slice(&sample(texture, tx, ty));
-            }
-        }
-    }
+    let tex: Vec<[f64; 2]> = tex_points.iter().map(|p| [p[0], p[1]]).collect();
+    paint_mesh(&mut data, size, &screen, &face.triangles, &tex, texture);
     OwnedRgb {
         width: size,
         height: size,
         data,
+    }
+}
+
+/// A real textured 3-D scan of a head, placed on MediaPipe's canonical face: a similarity fit
+/// (Umeyama, as for the pose) of a few of the scan's own landmarks onto the canonical vertices
+/// they stand for puts its vertices in the canonical face's axes and unit (x = subject's left,
+/// y = up, z = out of the face; cm), centred on those landmarks. Frontal is thus set by the two
+/// models' geometry, not read by the face mesh.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    vertices: Vec<[f64; 3]>,
+    /// Texture position of each vertex (pixels in `texture`).
+    tex: Vec<[f64; 2]>,
+    triangles: Vec<[u32; 3]>,
+    texture: OwnedRgb,
+}
+
+impl Scan {
+    /// A scan from its vertices, their texture coordinates (0–1, v up, as in OBJ files), its
+    /// triangles and texture image, and landmarks: points of the scan, each with the index of
+    /// the canonical vertex at the same place of the face (e.g. an eye corner).
+    /// `None` with fewer than three landmarks or when the fit is degenerate.
+    pub fn new(
+        vertices: &[[f64; 3]],
+        uv: &[[f64; 2]],
+        triangles: Vec<[u32; 3]>,
+        texture: OwnedRgb,
+        canonical: &CanonicalFace,
+        marks: &[([f64; 3], usize)],
+    ) -> Option<Scan> {
+        if marks.len() < 3 {
+            return None;
+        }
+        let src: Vec<[f64; 3]> = marks.iter().map(|(p, _)| *p).collect();
+        let dst: Vec<Vector3<f64>> = marks
+            .iter()
+            .map(|&(_, i)| Vector3::from(canonical.vertices[i]))
+            .collect();
+        let fit = procrustes(&src, &dst, &vec![1.0; src.len()])?;
+        let (w, h) = (texture.width as f64, texture.height as f64);
+        Some(Scan {
+            vertices: vertices
+                .iter()
+                .map(|v| (fit.r * (Vector3::from(*v) - fit.src_c) * fit.scale).into())
+                .collect(),
+            tex: uv.iter().map(|t| [t[0] * w, (1.0 - t[1]) * h]).collect(),
+            triangles,
+            texture,
+        })
+    }
+
+    /// The scan turned by `angles` about its landmarks' centre, seen by a pinhole camera 1 m in
+    /// front of it on a `size`² grey frame, `px_per_cm` pixels per centimetre at that distance.
+    pub fn render(&self, angles: &HeadAngles, size: usize, px_per_cm: f64) -> OwnedRgb {
+        const DISTANCE: f64 = 100.0;
+        let r = rotation_of(angles);
+        let focal = px_per_cm * DISTANCE;
+        let c = size as f64 / 2.0;
+        let screen: Vec<[f64; 3]> = self
+            .vertices
+            .iter()
+            .map(|v| {
+                let p = r * Vector3::from(*v);
+                let s = focal / (DISTANCE - p.z);
+                [c + p.x * s, c - p.y * s, p.z]
+            })
+            .collect();
+        let mut data = vec![BACKGROUND; size * size * 3];
+        paint_mesh(
+            &mut data,
+            size,
+            &screen,
+            &self.triangles,
+            &self.tex,
+            &self.texture.view(),
+        );
+        OwnedRgb {
+            width: size,
+            height: size,
+            data,
+        }
     }
 }
 

@@ -1,18 +1,23 @@
 //! Accuracy against known truth with the real models:
-//! - the canonical face textured from a real photograph, rendered at set angles (issue 3 asks
-//!   ≤ 3° per axis for |angle| ≤ 40°), on a plain head (cranium with hair, ears, neck: real
-//!   frames always have one) and, as the harder case, alone on grey. Measured on the head: tilt
-//!   within 3° throughout, every axis within 3° up to ±25° alone and ±10° combined; beyond,
-//!   rotation ±40° reads ≈ ±35° and flexion −40° (head back) −32°. The mask alone under-reads
-//!   more (rotation ±40° → ≈ ±31°): the mesh's own 2-D landmarks are biased on these renders (a
-//!   depth-free 2-D refit gives the same), so the tests hold the measured bounds there and fail
-//!   if accuracy gets worse;
+//! - a real textured 3-D face scan (PyPI `menpo3d` 0.8.6, `james`: photographed skin, hair, ears,
+//!   neck) turned by known angles in front of a pinhole camera, the honest known-angle test
+//!   (issue 3 asks ≤ 3° per axis for |angle| ≤ 40°): the turn read from the frontal frame
+//!   against the applied one, see `scanned_face_known_angles`;
+//! - the canonical face textured from a real photograph, rendered at set angles, on a plain
+//!   head (cranium with hair, ears, neck: real frames always have one) and, as the harder case,
+//!   alone on grey. Measured on the head: tilt within 3° throughout, every axis within 3° up to
+//!   ±25° alone and ±10° combined; beyond, rotation ±40° reads ≈ ±35° and flexion −40° (head
+//!   back) −32°. The mask alone under-reads more (rotation ±40° → ≈ ±31°). The real scan does
+//!   not show this under-reading (rotation ±40° within 5°, +40° within 1.1°): it is the
+//!   renders', whose faces are less real. The tests hold the measured bounds there and fail if
+//!   accuracy gets worse;
 //! - a real photograph rotated in the image plane by −40…40°: tilt recovered within 1.5° after
 //!   removing the constant offset, rotation and flexion unchanged within 1.5°;
-//! - parity with MediaPipe's own Python face mesh on the same frames (reference landmarks in
-//!   `fixtures/mediapipe_landmarks.csv`, made by `scripts/mediapipe-reference`): landmarks
-//!   within 4 px RMS, the pose fitted to MediaPipe's landmarks within 3.5° of Collis's, and
-//!   Collis's mean error on the renders at most MediaPipe's.
+//! - parity with MediaPipe's own Python face mesh on the same frames, renders and scan
+//!   (reference landmarks in `fixtures/mediapipe_landmarks.csv`, made by
+//!   `scripts/mediapipe-reference`): landmarks within 2 px RMS in the median frame, the pose
+//!   fitted to MediaPipe's landmarks within 5.5° of Collis's, and Collis's mean error at most
+//!   MediaPipe's, on the renders and on the scan.
 //!   Set `COLLIS_WRITE_FRAMES=DIR` to write the frames as PNG (the script's input).
 
 mod common;
@@ -21,7 +26,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use collis_core::HeadAngles;
-use collis_vision::pose::fit;
+use collis_vision::pose::{angles_of, fit};
 use collis_vision::still::{read_image, write_png, OwnedRgb};
 use collis_vision::synth::{render, rotate_in_plane, Head};
 use collis_vision::Estimator;
@@ -50,20 +55,15 @@ fn render_at(
     est: &Estimator,
     photo: &OwnedRgb,
     tex_points: &[[f64; 3]],
-    [r, t, f]: [f64; 3],
+    truth: [f64; 3],
     mask: bool,
 ) -> OwnedRgb {
     let head = Head::from_photo(&photo.view(), tex_points);
-    let truth = HeadAngles {
-        rotation_deg: r,
-        tilt_deg: t,
-        flexion_deg: f,
-    };
     render(
         est.canonical(),
         &photo.view(),
         tex_points,
-        &truth,
+        &angles(truth),
         256,
         120.0,
         (!mask).then_some(&head),
@@ -72,6 +72,34 @@ fn render_at(
 
 fn render_name([r, t, f]: [f64; 3]) -> String {
     format!("render_r{r}_t{t}_f{f}")
+}
+
+fn scan_name([r, t, f]: [f64; 3]) -> String {
+    format!("scan_r{r}_t{t}_f{f}")
+}
+
+/// The real face scan at each known-angle case (the frontal one first): 384² frames, the face
+/// about 160 px wide, seen from 1 m.
+fn scan_frames(est: &Estimator) -> Vec<([f64; 3], OwnedRgb)> {
+    let scan = common::face_scan(est.canonical());
+    render_cases()
+        .into_iter()
+        .map(|c| (c, scan.render(&angles(c), 384, 11.0)))
+        .collect()
+}
+
+fn angles([r, t, f]: [f64; 3]) -> HeadAngles {
+    HeadAngles {
+        rotation_deg: r,
+        tilt_deg: t,
+        flexion_deg: f,
+    }
+}
+
+/// Angles of `rotation` relative to the frontal `neutral`, both face → camera, as turns in the
+/// camera's frame (the renders turn the head about the camera's axes).
+fn turned_from(rotation: &Rotation3<f64>, neutral: &Rotation3<f64>) -> [f64; 3] {
+    angles_of(&(rotation * neutral.inverse())).as_array()
 }
 
 /// Every test frame by name: the known-angle renders and the in-plane rotations of the photo.
@@ -87,6 +115,11 @@ fn test_frames(est: &Estimator) -> Vec<(String, OwnedRgb)> {
             )
         })
         .collect();
+    frames.extend(
+        scan_frames(est)
+            .into_iter()
+            .map(|(c, img)| (scan_name(c), img)),
+    );
     let [cx, cy, _] = tex.mesh.points[1];
     for step in -8..=8 {
         let angle = f64::from(step) * 5.0;
@@ -189,6 +222,50 @@ fn rendered_known_angles_mask_alone() {
     check_known_angles(true, 10.0, 11.0);
 }
 
+/// A real textured 3-D face scan (menpo3d's `james`, photographed texture, hair, ears, neck)
+/// turned by known angles in front of a pinhole camera: the measured turn from the frontal
+/// frame against the applied one. Measured: mean |error| 0.86°; every axis within 3° except
+/// rotation −40° (reads −35.1°), flexion +40° (+35.1°) and the flexion read while the head
+/// turns to the subject's left (up to −4.9°); tilt within 1.9° throughout. The test holds the
+/// issue's 3° where it is met, 5.5° elsewhere, and the mean.
+#[test]
+fn scanned_face_known_angles() {
+    let est = common::estimator();
+    let frames = scan_frames(&est);
+    let measure = |truth: [f64; 3], img: &OwnedRgb| {
+        est.image(&img.view())
+            .unwrap()
+            .unwrap_or_else(|| panic!("no face in the scan turned by {truth:?}"))
+            .pose
+            .rotation
+    };
+    let neutral = measure(frames[0].0, &frames[0].1);
+    eprintln!(
+        "scan frontal (placed on the canonical face by its landmarks) reads {:.1?}",
+        angles_of(&neutral).as_array()
+    );
+    let (mut worst, mut sum, mut n) = ([0f64; 3], 0.0, 0.0);
+    for (truth, img) in &frames {
+        let got = turned_from(&measure(*truth, img), &neutral);
+        let err: Vec<f64> = got.iter().zip(truth).map(|(g, w)| g - w).collect();
+        eprintln!("scan turned by {truth:?}: reads {got:.1?}, error {err:.2?}");
+        for (k, e) in err.iter().enumerate() {
+            let turned_left = truth[0] < 0.0;
+            let met = k == 1
+                || (k == 0 && truth[0] > -40.0)
+                || (k == 2 && !turned_left && truth[2] < 40.0);
+            let tol = if met { 3.0 } else { 5.5 };
+            assert!(e.abs() <= tol, "axis {k} off by {e:.2}° at {truth:?}");
+            worst[k] = worst[k].max(e.abs());
+            sum += e.abs();
+            n += 1.0;
+        }
+    }
+    let mean = sum / n;
+    eprintln!("face scan: worst |error| rotation/tilt/flexion {worst:.2?}°, mean {mean:.2}°");
+    assert!(mean <= 1.0, "mean |error| {mean:.2}°");
+}
+
 #[test]
 fn in_plane_rotation_recovers_tilt_within_1_5_degrees() {
     let est = common::estimator();
@@ -260,6 +337,8 @@ fn landmarks_and_pose_match_mediapipe_on_the_same_frames() {
     let (mut all_px, mut worst_deg) = (Vec::new(), 0f64);
     // Sum of |error| against the truth over the renders' axes: Collis, MediaPipe.
     let (mut ours_err, mut theirs_err, mut n) = (0.0, 0.0, 0.0);
+    // The face scan's frames: (Collis, MediaPipe) face → camera rotations by name.
+    let mut scan_poses = HashMap::new();
     for (name, img) in &frames {
         let mp = &reference[name];
         let ours = est.image(&img.view()).unwrap().expect("a face");
@@ -277,10 +356,11 @@ fn landmarks_and_pose_match_mediapipe_on_the_same_frames() {
         for (&i, p) in mp {
             points[i] = *p;
         }
-        let theirs = fit(est.canonical(), &points)
-            .expect("a fit")
-            .angles
-            .as_array();
+        let theirs_pose = fit(est.canonical(), &points).expect("a fit");
+        if name.starts_with("scan_") {
+            scan_poses.insert(name.clone(), (ours.pose.rotation, theirs_pose.rotation));
+        }
+        let theirs = theirs_pose.angles.as_array();
         let ours = ours.pose.angles.as_array();
         for k in 0..3 {
             worst_deg = worst_deg.max((ours[k] - theirs[k]).abs());
@@ -297,12 +377,27 @@ fn landmarks_and_pose_match_mediapipe_on_the_same_frames() {
         all_px.push(rms_px);
     }
     let (ours_mae, theirs_mae) = (ours_err / n, theirs_err / n);
+    // On the face scan, the turn from the frontal frame against the applied turn.
+    let (ours_n, theirs_n) = scan_poses[&scan_name([0.0; 3])];
+    let (mut ours_scan, mut theirs_scan, mut m) = (0.0, 0.0, 0.0);
+    for truth in render_cases() {
+        let (o, t) = scan_poses[&scan_name(truth)];
+        let (o, t) = (turned_from(&o, &ours_n), turned_from(&t, &theirs_n));
+        for k in 0..3 {
+            ours_scan += (o[k] - truth[k]).abs();
+            theirs_scan += (t[k] - truth[k]).abs();
+            m += 1.0;
+        }
+        eprintln!("scan turned by {truth:?}: Collis {o:.1?}, MediaPipe {t:.1?}");
+    }
+    let (ours_scan, theirs_scan) = (ours_scan / m, theirs_scan / m);
     all_px.sort_by(f64::total_cmp);
     let (median_px, worst_px) = (all_px[all_px.len() / 2], all_px[all_px.len() - 1]);
     eprintln!(
         "landmarks {median_px:.2} px RMS from MediaPipe's (median frame), {worst_px:.2} px \
          (worst); pose {worst_deg:.2}° apart (worst); mean |error| on the renders: Collis \
-         {ours_mae:.2}°, MediaPipe's landmarks {theirs_mae:.2}°"
+         {ours_mae:.2}°, MediaPipe's landmarks {theirs_mae:.2}°; on the face scan: Collis \
+         {ours_scan:.2}°, MediaPipe {theirs_scan:.2}°"
     );
     // Two runs of the same network on slightly different crops (Collis refines the crop with
     // a second mesh pass): about a pixel on a 120-px face in the typical frame. The worst is
@@ -317,9 +412,13 @@ fn landmarks_and_pose_match_mediapipe_on_the_same_frames() {
         "landmarks {worst_px:.2} px from MediaPipe's"
     );
     assert!(worst_deg <= 5.5, "pose {worst_deg:.2}° from MediaPipe's");
-    // Issue 3: at least MediaPipe's accuracy.
+    // Issue 3: at least MediaPipe's accuracy, on the renders and on the real face.
     assert!(
         ours_mae <= theirs_mae,
-        "Collis {ours_mae:.2}° vs MediaPipe {theirs_mae:.2}° mean |error|"
+        "Collis {ours_mae:.2}° vs MediaPipe {theirs_mae:.2}° mean |error| on the renders"
+    );
+    assert!(
+        ours_scan <= theirs_scan,
+        "Collis {ours_scan:.2}° vs MediaPipe {theirs_scan:.2}° mean |error| on the face scan"
     );
 }
