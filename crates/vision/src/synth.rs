@@ -11,6 +11,8 @@
 //! Both meshes are drawn by one rasteriser (z-buffer, bilinear texture); the truth of a rendered
 //! frame is the angle it was rendered at.
 
+use std::path::Path;
+
 use collis_core::HeadAngles;
 use nalgebra::{Rotation3, Vector3};
 
@@ -276,7 +278,7 @@ impl Scan {
     /// triangles and texture image, and landmarks: points of the scan, each with the index of
     /// the canonical vertex at the same place of the face (e.g. an eye corner).
     /// `None` with fewer than three landmarks or when the fit is degenerate.
-    pub fn new(
+    fn new(
         vertices: &[[f64; 3]],
         uv: &[[f64; 2]],
         triangles: Vec<[u32; 3]>,
@@ -303,6 +305,88 @@ impl Scan {
             triangles,
             texture,
         })
+    }
+
+    /// menpo3d's scan `james` (`james.obj`, `james.jpg`, `james.ljson` in `dir`: the PyPI
+    /// `menpo3d==0.8.6` sdist's `menpo3d/data/`, BSD-3-Clause, Imperial College London), placed
+    /// on `canonical` by ten of its 68 landmarks. Errors name the file.
+    pub fn from_menpo(dir: &Path, canonical: &CanonicalFace) -> Result<Scan, String> {
+        let obj = dir.join("james.obj");
+        let (models, _) = tobj::load_obj(
+            &obj,
+            &tobj::LoadOptions {
+                single_index: true,
+                triangulate: true,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| format!("{}: {e}", obj.display()))?;
+        let mesh = &models
+            .first()
+            .ok_or_else(|| format!("{}: no mesh", obj.display()))?
+            .mesh;
+        if mesh.texcoords.len() / 2 != mesh.positions.len() / 3 {
+            return Err(format!(
+                "{}: not one texture position per vertex",
+                obj.display()
+            ));
+        }
+        let vertices: Vec<[f64; 3]> = mesh
+            .positions
+            .chunks_exact(3)
+            .map(|p| [p[0], p[1], p[2]].map(f64::from))
+            .collect();
+        let uv: Vec<[f64; 2]> = mesh
+            .texcoords
+            .chunks_exact(2)
+            .map(|t| [t[0], t[1]].map(f64::from))
+            .collect();
+        let triangles = mesh
+            .indices
+            .chunks_exact(3)
+            .map(|t| [t[0], t[1], t[2]])
+            .collect();
+        let texture =
+            crate::still::read_image(&dir.join("james.jpg")).map_err(|e| e.to_string())?;
+        let ljson = dir.join("james.ljson");
+        let json: serde_json::Value = std::fs::read(&ljson)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", ljson.display()))?;
+        let points: Vec<[f64; 3]> = json["groups"]["LJSON"]["landmarks"]["points"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| std::array::from_fn(|k| p[k].as_f64().unwrap_or(f64::NAN)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if points.len() != 68 || points.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(format!(
+                "{}: groups.LJSON.landmarks.points: not 68 points of 3 numbers",
+                ljson.display()
+            ));
+        }
+        // The 68 points in iBUG order within menpo's groups (chin 0–16, eyes 17–22 and 23–28,
+        // nose 34–42, mouth 48–67) and the canonical face's vertices for the same places: eye
+        // corners, nose tip, mouth corners, the middle of the upper and lower lip, the chin.
+        let marks: Vec<([f64; 3], usize)> = [
+            (17, 33),
+            (20, 133),
+            (23, 362),
+            (26, 263),
+            (37, 1),
+            (48, 61),
+            (54, 291),
+            (51, 0),
+            (57, 17),
+            (8, 152),
+        ]
+        .iter()
+        .map(|&(i, c)| (points[i], c))
+        .collect();
+        Scan::new(&vertices, &uv, triangles, texture, canonical, &marks)
+            .ok_or_else(|| format!("{}: the landmarks fix no pose", ljson.display()))
     }
 
     /// The scan turned by `angles` about its landmarks' centre, seen by a pinhole camera 1 m in
