@@ -36,6 +36,9 @@ pub struct FaceRecording<'a> {
     pub reference: Reference,
     /// `--smooth`: low-pass the angles (see [`smoothed`]).
     pub smooth: bool,
+    /// Where the pose method is known to read angle changes short: beyond this many degrees of
+    /// rotation or flexion (posture median) the results carry the warning given with it.
+    pub reduced_gain: Option<(f64, &'static str)>,
 }
 
 /// The frames low-passed by [`AngleSmoother`] when `smooth` is asked and the frame rate
@@ -208,10 +211,19 @@ pub fn analyze(
             smoothing_cutoff_hz,
         }),
     };
+    let analysis = analyzer.snapshot();
+    let posture = &analysis.measurements.posture;
+    if let Some((limit, note)) = rec.reduced_gain {
+        let beyond = [&posture.rotation_deg, &posture.flexion_deg]
+            .into_iter()
+            .flatten()
+            .any(|a| a.median.abs() > limit);
+        if beyond {
+            warnings.push(note.to_string());
+        }
+    }
     Ok(collis_analysis::results::assemble(
-        recording,
-        analyzer.snapshot(),
-        warnings,
+        recording, analysis, warnings,
     ))
 }
 

@@ -104,6 +104,8 @@ pub fn analyze(
         rate_hz: src.rate_hz,
         reference: src.reference.clone(),
         smooth: args.smooth,
+        // Not measured for OpenFace's pose here.
+        reduced_gain: None,
     };
     face::analyze(
         rec,

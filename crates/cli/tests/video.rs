@@ -384,11 +384,21 @@ fn same_posture_items_and_tremor(
 /// a 3.6-Hz tremor of 1.8° on rotation). Measured: posture within 1.6° of the sensor's, the
 /// same TWSTRS items, tremor frequency within 0.01 Hz; the tremor amplitude reads 21 % low
 /// (1.45° against 1.83°): turned by 34°, the face mesh reads rotation changes at ≈ 0.8 of their
-/// size (on the known-angle face scan, rotation 25° reads 26.8° and 40° 38.9°).
+/// size (on the known-angle face scan, rotation 25° reads 26.8° and 40° 38.9°), which the
+/// video's results say in a warning.
 #[test]
 fn filmed_torticollis_gives_the_sensor_posture_items_and_tremor() {
     let (video, sensor, truth) = filmed_and_sensed("torticollis-tremor", "2");
     let [av, asn, _] = same_posture_items_and_tremor(&video, &sensor, &truth);
+    let warned = |r: &serde_json::Value| {
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("0.8 of their size"))
+    };
+    assert!(warned(&video), "{}", video["warnings"]);
+    assert!(!warned(&sensor), "{}", sensor["warnings"]);
     assert!(
         (0.7..=1.05).contains(&(av / asn)),
         "tremor amplitude: video {av:.2}°, sensor {asn:.2}°"
@@ -402,6 +412,11 @@ fn filmed_torticollis_gives_the_sensor_posture_items_and_tremor() {
 fn filmed_no_no_tremor_gives_the_sensor_tremor() {
     let (video, sensor, truth) = filmed_and_sensed("et-no-no", "2");
     let [av, asn, at] = same_posture_items_and_tremor(&video, &sensor, &truth);
+    assert!(
+        !video["warnings"].to_string().contains("0.8 of their size"),
+        "{}",
+        video["warnings"]
+    );
     for reference in [asn, at] {
         assert!(
             (av / reference - 1.0).abs() <= 0.1,
