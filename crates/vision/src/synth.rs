@@ -173,15 +173,15 @@ fn paint_head(data: &mut [u8], size: usize, scale: f64, r: &Rotation3<f64>, head
 
 /// Paints `triangles` of a mesh projected to `screen` (pixel x, pixel y, depth: larger is nearer
 /// the camera) over the `size`² RGB image `data` (z-buffered), each pixel textured from
-/// `texture` at the barycentric mix of its corners' `tex` positions (pixels).
+/// `texture` at the barycentric mix of its corners' `tex` positions (pixels); the finished image.
 fn paint_mesh(
-    data: &mut [u8],
+    mut data: Vec<u8>,
     size: usize,
     screen: &[[f64; 3]],
     triangles: &[[u32; 3]],
     tex: &[[f64; 2]],
     texture: &Rgb,
-) {
+) -> OwnedRgb {
     let mut depth = vec![f64::MIN; size * size];
     for t in triangles {
         let [a, b, d] = t.map(|i| i as usize);
@@ -214,6 +214,11 @@ fn paint_mesh(
                 data[k * 3..k * 3 + 3].copy_from_slice(&sample(texture, tx, ty));
             }
         }
+    }
+    OwnedRgb {
+        width: size,
+        height: size,
+        data,
     }
 }
 
@@ -251,12 +256,7 @@ pub fn render(
         paint_head(&mut data, size, scale, &r, h);
     }
     let tex: Vec<[f64; 2]> = tex_points.iter().map(|p| [p[0], p[1]]).collect();
-    paint_mesh(&mut data, size, &screen, &face.triangles, &tex, texture);
-    OwnedRgb {
-        width: size,
-        height: size,
-        data,
-    }
+    paint_mesh(data, size, &screen, &face.triangles, &tex, texture)
 }
 
 /// A real textured 3-D scan of a head, placed on MediaPipe's canonical face: a similarity fit
@@ -405,20 +405,14 @@ impl Scan {
                 [c + p.x * s, c - p.y * s, p.z]
             })
             .collect();
-        let mut data = vec![BACKGROUND; size * size * 3];
         paint_mesh(
-            &mut data,
+            vec![BACKGROUND; size * size * 3],
             size,
             &screen,
             &self.triangles,
             &self.tex,
             &self.texture.view(),
-        );
-        OwnedRgb {
-            width: size,
-            height: size,
-            data,
-        }
+        )
     }
 }
 
