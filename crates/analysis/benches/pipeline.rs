@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
             mounting: Mounting::default(),
             trunk_mounting: Mounting::default(),
             neutral_s: Some([0.5, 7.5]),
+            still_s: None,
         };
         let reference = pipeline::reference(&cfg, true, None).expect("neutral reference");
         g.bench_function(name, |b| {
@@ -52,7 +53,7 @@ fn bench(c: &mut Criterion) {
                         None::<std::iter::Empty<Result<ImuSample, Infallible>>>,
                     ))
                 };
-                black_box(pipeline::analyze(open, &cfg, &reference, Task::Rest).ok())
+                black_box(pipeline::analyze(open, &cfg, &reference, Task::Rest, mag).ok())
             })
         });
     }

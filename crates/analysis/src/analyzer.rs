@@ -15,6 +15,7 @@ use crate::spasms::SpasmDetector;
 use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
+use crate::uncertainty::{Uncertainty, UncertaintyConfig};
 use collis_core::results::{Measurements, Task};
 use collis_core::AngleSample;
 
@@ -53,6 +54,7 @@ pub struct Analyzer {
     trace: TraceBuilder,
     slow: SlowMovement,
     trick: Option<TrickAnalyzer>,
+    uncertainty: Option<Uncertainty>,
 }
 
 impl Analyzer {
@@ -75,6 +77,22 @@ impl Analyzer {
             trace: TraceBuilder::default(),
             slow: SlowMovement::new(cfg.rate_hz),
             trick: None,
+            uncertainty: None,
+        }
+    }
+
+    /// Also bound the posture figures' errors (and leave unscored the items they could change
+    /// by more than one band).
+    pub fn with_uncertainty(mut self, cfg: UncertaintyConfig) -> Self {
+        self.uncertainty = Some(Uncertainty::new(cfg));
+        self
+    }
+
+    /// Change how the uncertainty is built before the snapshot (what the orientation found
+    /// only after the stream: the source of the gyroscope bias).
+    pub fn set_uncertainty_method(&mut self, method: crate::uncertainty::Method) {
+        if let Some(u) = &mut self.uncertainty {
+            u.set_method(method);
         }
     }
 
@@ -92,6 +110,9 @@ impl Analyzer {
     #[inline]
     pub fn push(&mut self, s: &AngleSample) {
         if self.excluded(s.time_s) {
+            if let Some(u) = &mut self.uncertainty {
+                u.push_reference(s.time_s, &s.angles_deg);
+            }
             // Leaving the reference segment restarts the filters but is not a gap.
             self.prev = None;
             self.resumed = true;
@@ -131,6 +152,9 @@ impl Analyzer {
             }
         }
         self.dist.push(a);
+        if let Some(u) = &mut self.uncertainty {
+            u.push_analysed(s.time_s);
+        }
         self.hold.push(a);
         self.rom.push(a);
         self.trace.push(s.time_s, a);
@@ -144,13 +168,17 @@ impl Analyzer {
     }
 
     pub fn snapshot(&self) -> Analysis {
-        let posture = self.dist.posture(self.cfg.rate_hz);
+        let mut posture = self.dist.posture(self.cfg.rate_hz);
+        if let Some(u) = &self.uncertainty {
+            u.apply(&mut posture);
+        }
         let neutral_hold = self.hold.snapshot();
         let mut twstrs = twstrs::score(
             &posture,
             &neutral_hold,
             self.hold.deviation(),
             self.cfg.task == Task::HoldNeutral,
+            self.uncertainty.as_ref().map(Uncertainty::method),
         );
         let range_of_motion = (self.cfg.task == Task::Rom)
             .then(|| self.rom.snapshot(self.cfg.rotation_referenced))

@@ -1,11 +1,13 @@
 //! Collis analyses: everything between samples and results, pure (no I/O, no clock).
 //!
 //! `samples → orientation → head angles → analyses → results`:
-//! - [`orientation`]: VQF 6D/9D fusion, sensor → earth (ENU);
+//! - [`orientation`]: VQF 6D/9D fusion, sensor → earth (ENU): whole-recording for files,
+//!   causal for live streams;
 //! - [`head_angles`]: mounting, trunk and neutral reference → rotation / tilt / flexion;
 //! - [`pipeline`]: the inertial stages above, streaming over iterators;
 //! - [`posture`], [`motion`], [`tremor`], [`jerks`], [`spasms`], [`hold`], [`rom`]: the analyses;
 //! - [`twstrs`]: TWSTRS severity items with evidence; [`trace`]: binned angles for plots;
+//! - [`uncertainty`]: 95 % bounds on the posture figures, and the items they leave unscored;
 //! - [`pattern`]: movement-pattern profile (decision support), with [`tremor_shape`];
 //! - [`sensory_trick`]: posture and tremor with and without the geste antagoniste;
 //! - [`emg`]: surface EMG of neck muscles (two streaming passes: calibration, analysis);
@@ -33,6 +35,7 @@ pub mod trace;
 pub mod tremor;
 pub mod tremor_shape;
 pub mod twstrs;
+pub mod uncertainty;
 
 pub use analyzer::{Analysis, AnalysisConfig, Analyzer};
 

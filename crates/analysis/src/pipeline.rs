@@ -1,13 +1,15 @@
-//! The inertial pipeline: head (and optional trunk) IMU samples → orientation → head angles.
+//! The inertial pipeline for files: head (and optional trunk) IMU samples → whole-recording
+//! orientation → head angles.
 //!
-//! Pure over iterators, so the same code serves a file and a live stream. A trunk stream is
-//! aligned to the head stream by time (the latest trunk sample at or before each head sample);
-//! every trunk sample still goes through its own orientation filter.
+//! Pure over iterators (reopened for each pass). A trunk stream is aligned to the head stream
+//! by time (the latest trunk sample at or before each head sample); every trunk sample still
+//! goes through its own orientation estimate.
 
 use crate::analyzer::{Analysis, AnalysisConfig, Analyzer};
 use crate::head_angles::{HeadAngleStage, QuatMean};
-use crate::orientation::{BiasRegression, Orientation};
-use collis_core::results::{Reference, ReferenceKind, Task};
+use crate::orientation::{BiasPlan, BiasRegression, Rest, WholeOrientation};
+use crate::uncertainty::{Method, UncertaintyConfig, BIAS_STABILITY_DPS};
+use collis_core::results::{GyroBiasInfo, Reference, ReferenceKind, Task};
 use collis_core::{AngleSample, ImuSample, Mounting};
 use nalgebra::UnitQuaternion;
 
@@ -22,12 +24,18 @@ pub struct ImuConfig {
     pub trunk_mounting: Mounting,
     /// Seconds `[start, end]` where the head was held in neutral.
     pub neutral_s: Option<[f64; 2]>,
+    /// Seconds `[start, end]` where the sensor lay still (true rest): the gyroscope bias.
+    pub still_s: Option<[f64; 2]>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PipelineError {
     #[error("the neutral segment {0:.2}–{1:.2} s holds no samples")]
     EmptyNeutral(f64, f64),
+    #[error(
+        "the still segment {0:.2}–{1:.2} s holds too few samples to measure the gyroscope bias"
+    )]
+    EmptyStill(f64, f64),
     #[error("without magnetometers the head and trunk headings are unrelated: give a neutral segment (--neutral START:END) to reference rotation")]
     TrunkNeedsReference,
     #[error("no EMG channel to analyse")]
@@ -87,9 +95,8 @@ pub fn reference(
 
 /// Follows the trunk sensor's orientation up to a given time.
 struct TrunkTracker<J> {
-    samples: J,
-    pending: Option<ImuSample>,
-    orientation: Orientation,
+    samples: WholeOrientation<J>,
+    pending: Option<(ImuSample, UnitQuaternion<f64>)>,
     current: Option<UnitQuaternion<f64>>,
 }
 
@@ -99,18 +106,18 @@ where
 {
     fn advance_to(&mut self, time_s: f64) -> Result<Option<UnitQuaternion<f64>>, E> {
         loop {
-            let s = match self.pending.take() {
-                Some(s) => s,
+            let (s, q) = match self.pending.take() {
+                Some(p) => p,
                 None => match self.samples.next() {
                     Some(r) => r?,
                     None => break,
                 },
             };
             if s.time_s > time_s {
-                self.pending = Some(s);
+                self.pending = Some((s, q));
                 break;
             }
-            self.current = Some(self.orientation.update(&s));
+            self.current = Some(q);
         }
         Ok(self.current)
     }
@@ -118,12 +125,10 @@ where
 
 /// Streams head angles from IMU samples.
 pub struct AngleStream<I, J> {
-    head: I,
+    head: WholeOrientation<I>,
     trunk: Option<TrunkTracker<J>>,
-    orientation: Orientation,
     stage: HeadAngleStage,
     neutral: Option<[f64; 2]>,
-    mag_disturbed_samples: u64,
 }
 
 impl<I, J, E> AngleStream<I, J>
@@ -131,33 +136,42 @@ where
     I: Iterator<Item = Result<ImuSample, E>>,
     J: Iterator<Item = Result<ImuSample, E>>,
 {
-    pub fn new(head: I, trunk: Option<J>, cfg: &ImuConfig) -> Self {
+    /// The stream with these gyroscope biases (sensor frames; true rest found in a recording
+    /// takes precedence).
+    pub fn new(head: I, trunk: Option<J>, cfg: &ImuConfig, bias: &GyroBias) -> Self {
         AngleStream {
-            head,
+            head: WholeOrientation::new(
+                head,
+                cfg.rate_hz,
+                cfg.use_mag,
+                BiasPlan::Head {
+                    bias_rad_s: bias.head,
+                },
+            ),
             trunk: trunk.map(|t| TrunkTracker {
-                samples: t,
+                samples: WholeOrientation::new(
+                    t,
+                    cfg.trunk_rate_hz,
+                    cfg.use_mag,
+                    BiasPlan::Head {
+                        bias_rad_s: bias.trunk,
+                    },
+                ),
                 pending: None,
-                orientation: Orientation::for_head(cfg.trunk_rate_hz, cfg.use_mag, None),
                 current: None,
             }),
-            orientation: Orientation::for_head(cfg.rate_hz, cfg.use_mag, None),
             stage: HeadAngleStage::new(&cfg.mounting, &cfg.trunk_mounting),
             neutral: cfg.neutral_s,
-            mag_disturbed_samples: 0,
         }
     }
 
     /// Head orientation (before the neutral reference) of the next sample.
     fn next_orientation(&mut self) -> Option<Result<(f64, UnitQuaternion<f64>), E>> {
         loop {
-            let s = match self.head.next()? {
+            let (s, q) = match self.head.next()? {
                 Ok(s) => s,
                 Err(e) => return Some(Err(e)),
             };
-            let q = self.orientation.update(&s);
-            if self.orientation.mag_disturbed() {
-                self.mag_disturbed_samples += 1;
-            }
             let trunk = match &mut self.trunk {
                 Some(t) => match t.advance_to(s.time_s) {
                     Ok(Some(tq)) => Some(tq),
@@ -195,47 +209,62 @@ where
             .ok_or(PipelineErrorOr::Pipeline(PipelineError::EmptyNeutral(a, b)))
     }
 
-    /// Pass zero: the gyroscope biases of the head (and trunk) sensor over the neutral
-    /// segment, where the head is held still. Consumes the stream up to the segment's end.
-    pub fn neutral_bias(mut self) -> Result<GyroBias, E> {
-        let Some([a, b]) = self.neutral else {
-            return Ok(GyroBias::default());
-        };
-        let head = regress_segment(&mut self.head, a, b)?;
-        let trunk = match &mut self.trunk {
-            Some(t) => regress_segment(&mut t.samples, a, b)?,
-            None => BiasRegression::default(),
-        };
-        Ok(GyroBias {
-            head: head.bias(),
-            trunk: trunk.bias(),
-        })
-    }
-
-    /// Start the orientation filters from these gyroscope biases (and keep them).
-    pub fn with_gyro_bias(mut self, bias: &GyroBias, cfg: &ImuConfig) -> Self {
-        self.orientation = Orientation::for_head(cfg.rate_hz, cfg.use_mag, bias.head);
-        if let Some(t) = &mut self.trunk {
-            t.orientation = Orientation::for_head(cfg.trunk_rate_hz, cfg.use_mag, bias.trunk);
-        }
-        self
-    }
-
     /// Reference the angles to a neutral orientation from [`Self::neutral_orientation`].
     pub fn with_neutral(mut self, neutral: UnitQuaternion<f64>) -> Self {
         self.stage.set_neutral(neutral);
         self
     }
 
-    /// Samples during which the 9D filter rejected a magnetic disturbance.
+    /// Samples whose magnetometer the 9D estimate did not fuse (disturbed or missing).
     pub fn mag_disturbed_samples(&self) -> u64 {
-        self.mag_disturbed_samples
+        self.head.mag_disturbed_samples()
+    }
+
+    /// The true rest of the head sensor whose bias is in use, if one was found.
+    pub fn rest(&self) -> Option<Rest> {
+        self.head.rest()
     }
 
     /// Give back the inputs (e.g. to read their import reports).
     pub fn into_inputs(self) -> (I, Option<J>) {
-        (self.head, self.trunk.map(|t| t.samples))
+        (
+            self.head.into_input(),
+            self.trunk.map(|t| t.samples.into_input()),
+        )
     }
+}
+
+/// Pass zero: the gyroscope biases of the head (and trunk) sensor over the still segment
+/// (the sensor lying still) or else the neutral segment (the head held still, up to its
+/// sway). Reads the inputs up to the segment's end.
+pub fn segment_bias<I, J, E>(
+    head: &mut I,
+    trunk: Option<&mut J>,
+    cfg: &ImuConfig,
+) -> Result<GyroBias, PipelineErrorOr<E>>
+where
+    I: Iterator<Item = Result<ImuSample, E>>,
+    J: Iterator<Item = Result<ImuSample, E>>,
+{
+    let Some([a, b]) = cfg.still_s.or(cfg.neutral_s) else {
+        return Ok(GyroBias::default());
+    };
+    let r = regress_segment(head, a, b).map_err(PipelineErrorOr::Input)?;
+    let trunk = match trunk {
+        Some(t) => regress_segment(t, a, b)
+            .map_err(PipelineErrorOr::Input)?
+            .bias(),
+        None => None,
+    };
+    let head = r.bias();
+    if cfg.still_s.is_some() && head.is_none() {
+        return Err(PipelineErrorOr::Pipeline(PipelineError::EmptyStill(a, b)));
+    }
+    Ok(GyroBias {
+        head,
+        trunk,
+        head_sigma_rad_s: r.slope_sigma(),
+    })
 }
 
 /// Bias regression over the samples in `[a, b]` seconds; reads up to the first sample after.
@@ -257,11 +286,13 @@ fn regress_segment<E>(
     Ok(r)
 }
 
-/// Gyroscope biases (rad/s, sensor frames) estimated over the neutral segment.
+/// Gyroscope biases (rad/s, sensor frames) estimated over the still or neutral segment.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GyroBias {
     pub head: Option<[f64; 3]>,
     pub trunk: Option<[f64; 3]>,
+    /// Standard error of the head bias from the sensor noise (largest axis), rad/s.
+    pub head_sigma_rad_s: Option<f64>,
 }
 
 /// What a run over a recording saw, with its inputs given back.
@@ -272,6 +303,144 @@ pub struct Run<I, J> {
     pub first_s: f64,
     pub last_s: f64,
     pub mag_disturbed_samples: u64,
+    /// The head sensor's gyroscope bias and where it came from.
+    pub bias: BiasSource,
+}
+
+/// Where the head sensor's gyroscope bias came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BiasSource {
+    /// True rest found in the recording.
+    Rest(Rest),
+    /// The still segment named by the user.
+    Still {
+        segment_s: [f64; 2],
+        bias_rad_s: [f64; 3],
+        sigma_rad_s: f64,
+    },
+    /// The neutral hold (limited by postural sway).
+    Neutral {
+        segment_s: [f64; 2],
+        bias_rad_s: [f64; 3],
+    },
+    None,
+}
+
+impl BiasSource {
+    fn of(cfg: &ImuConfig, bias: &GyroBias, rest: Option<Rest>) -> Self {
+        match (rest, cfg.still_s, cfg.neutral_s, bias.head) {
+            (Some(r), _, _, _) => BiasSource::Rest(r),
+            (None, Some(s), _, Some(b)) => BiasSource::Still {
+                segment_s: s,
+                bias_rad_s: b,
+                sigma_rad_s: bias.head_sigma_rad_s.unwrap_or(0.0),
+            },
+            (None, None, Some(n), Some(b)) => BiasSource::Neutral {
+                segment_s: n,
+                bias_rad_s: b,
+            },
+            _ => BiasSource::None,
+        }
+    }
+
+    /// 95 % bound on the bias error (°/s) where the source measures it (rest, still); `None`
+    /// for the neutral hold (bounded from its sway by the analysis) and for no source.
+    pub fn bound_dps(&self) -> Option<f64> {
+        let sigma = match self {
+            BiasSource::Rest(r) => r.bias_sigma_rad_s,
+            BiasSource::Still { sigma_rad_s, .. } => *sigma_rad_s,
+            _ => return None,
+        };
+        Some(1.96 * sigma.to_degrees() + BIAS_STABILITY_DPS)
+    }
+
+    /// The results' account of the gyroscope bias.
+    pub fn info(&self) -> GyroBiasInfo {
+        let source = self;
+        let dps = |b: [f64; 3]| b.map(f64::to_degrees);
+        let (name, segment_s, bias_dps, description) = match *source {
+            Self::Rest(r) => (
+                "rest",
+                Some([r.start_s, r.end_s]),
+                dps(r.bias_rad_s),
+                format!(
+                    "from the sensor lying still {:.1}–{:.1} s (found in the recording)",
+                    r.start_s, r.end_s
+                ),
+            ),
+            Self::Still {
+                segment_s,
+                bias_rad_s,
+                ..
+            } => (
+                "still",
+                Some(segment_s),
+                dps(bias_rad_s),
+                format!(
+                    "from the still segment {:.1}–{:.1} s (--still)",
+                    segment_s[0], segment_s[1]
+                ),
+            ),
+            Self::Neutral {
+                segment_s,
+                bias_rad_s,
+            } => (
+                "neutral",
+                Some(segment_s),
+                dps(bias_rad_s),
+                format!(
+                    "from the neutral hold {:.1}–{:.1} s: postural sway limits it (no still segment found: let the sensor lie still for ≥ 3 s, or name one with --still)",
+                    segment_s[0], segment_s[1]
+                ),
+            ),
+            Self::None => (
+                "none",
+                None,
+                [0.0; 3],
+                "not measured (no still or neutral segment); the magnetometer, where fused, bounds the heading".to_string(),
+            ),
+        };
+        GyroBiasInfo {
+            source: name.to_string(),
+            segment_s,
+            bias_dps,
+            uncertainty_dps: source.bound_dps(),
+            description,
+        }
+    }
+
+    /// How the posture's uncertainty is built for this recording.
+    pub fn method(&self, nine_d: bool) -> Method {
+        if nine_d {
+            Method::NineD
+        } else {
+            Method::SixD {
+                bias_bound_dps: match self {
+                    BiasSource::None => Some(f64::INFINITY),
+                    _ => self.bound_dps(),
+                },
+            }
+        }
+    }
+}
+
+/// The uncertainty configuration for a recording read with this configuration.
+pub fn uncertainty_config(
+    cfg: &ImuConfig,
+    reference: &Reference,
+    nine_d: bool,
+) -> UncertaintyConfig {
+    UncertaintyConfig {
+        method: if nine_d {
+            Method::NineD
+        } else {
+            Method::SixD {
+                bias_bound_dps: None,
+            }
+        },
+        neutral_s: cfg.neutral_s,
+        trunk: reference.kind == ReferenceKind::Trunk,
+    }
 }
 
 /// Stream the head angles of a recording through `sink`. With a neutral segment, two short
@@ -288,20 +457,22 @@ where
     I: Iterator<Item = Result<ImuSample, E>>,
     J: Iterator<Item = Result<ImuSample, E>>,
 {
+    let bias = if cfg.still_s.is_some() || cfg.neutral_s.is_some() {
+        let (mut h, mut t) = open().map_err(PipelineErrorOr::Input)?;
+        segment_bias(&mut h, t.as_mut(), cfg)?
+    } else {
+        GyroBias::default()
+    };
+    let mut fresh = || -> Result<AngleStream<I, J>, PipelineErrorOr<E>> {
+        let (h, t) = open().map_err(PipelineErrorOr::Input)?;
+        Ok(AngleStream::new(h, t, cfg, &bias))
+    };
     let mut stream = match cfg.neutral_s {
         Some(_) => {
-            let mut fresh = || -> Result<AngleStream<I, J>, PipelineErrorOr<E>> {
-                let (h, t) = open().map_err(PipelineErrorOr::Input)?;
-                Ok(AngleStream::new(h, t, cfg))
-            };
-            let bias = fresh()?.neutral_bias().map_err(PipelineErrorOr::Input)?;
-            let neutral = fresh()?.with_gyro_bias(&bias, cfg).neutral_orientation()?;
-            fresh()?.with_gyro_bias(&bias, cfg).with_neutral(neutral)
+            let neutral = fresh()?.neutral_orientation()?;
+            fresh()?.with_neutral(neutral)
         }
-        None => {
-            let (h, t) = open().map_err(PipelineErrorOr::Input)?;
-            AngleStream::new(h, t, cfg)
-        }
+        None => fresh()?,
     };
     let (mut samples, mut first_s, mut last_s) = (0u64, f64::NAN, f64::NAN);
     for s in stream.by_ref() {
@@ -314,6 +485,7 @@ where
         sink(&s).map_err(PipelineErrorOr::Input)?;
     }
     let mag_disturbed_samples = stream.mag_disturbed_samples();
+    let source = BiasSource::of(cfg, &bias, stream.rest());
     let (head, trunk) = stream.into_inputs();
     Ok(Run {
         head,
@@ -322,6 +494,7 @@ where
         first_s,
         last_s,
         mag_disturbed_samples,
+        bias: source,
     })
 }
 
@@ -335,22 +508,28 @@ pub fn analyzer_for(cfg: &ImuConfig, reference: &Reference, task: Task) -> Analy
     })
 }
 
-/// Analyse a recording: [`run_angles`] into an [`Analyzer`] configured for this reference.
+/// Analyse a recording: [`run_angles`] into an [`Analyzer`] configured for this reference,
+/// with the posture's uncertainty (`nine_d`: the head sensor's magnetometer is fused).
 pub fn analyze<I, J, E>(
     open: impl FnMut() -> Result<(I, Option<J>), E>,
     cfg: &ImuConfig,
     reference: &Reference,
     task: Task,
+    nine_d: bool,
 ) -> Result<(Analysis, Run<I, J>), PipelineErrorOr<E>>
 where
     I: Iterator<Item = Result<ImuSample, E>>,
     J: Iterator<Item = Result<ImuSample, E>>,
 {
-    let mut analyzer = analyzer_for(cfg, reference, task);
+    let mut analyzer = analyzer_for(cfg, reference, task)
+        .with_uncertainty(uncertainty_config(cfg, reference, nine_d));
     let run = run_angles(open, cfg, |s| {
         analyzer.push(s);
         Ok(())
     })?;
+    if !nine_d && reference.kind != ReferenceKind::Trunk {
+        analyzer.set_uncertainty_method(run.bias.method(false));
+    }
     Ok((analyzer.snapshot(), run))
 }
 

@@ -64,6 +64,7 @@ impl AngleDistribution {
             mean: h.mean()?,
             p5: h.quantile(0.05)?,
             p95: h.quantile(0.95)?,
+            uncertainty_deg: None,
         })
     }
 

@@ -66,8 +66,9 @@ pub fn analyze_samples(
     let open = || -> Result<(Samples, Option<Samples>), Infallible> {
         Ok((head.iter().map(|s| Ok(*s)), None))
     };
+    let nine_d = cfg.use_mag && has_mag;
     let (analysis, run) =
-        crate::pipeline::analyze(open, cfg, &reference, task).map_err(|e| match e {
+        crate::pipeline::analyze(open, cfg, &reference, task, nine_d).map_err(|e| match e {
             crate::PipelineErrorOr::Pipeline(p) => p,
             crate::PipelineErrorOr::Input(never) => match never {},
         })?;
@@ -89,6 +90,7 @@ pub fn analyze_samples(
         mounting: cfg.mounting.to_string(),
         reference,
         video: None,
+        gyro_bias: Some(run.bias.info()),
     };
     Ok(assemble(recording, analysis, Vec::new()))
 }

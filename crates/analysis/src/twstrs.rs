@@ -14,7 +14,8 @@
 //!   "often maximal" = maximal in ≥ 50 % of the deviated time; under 5 % of the time deviated
 //!   scores 0 (brief glances and noise).
 
-use collis_core::results::{Evidence, NeutralHold, Posture, Twstrs, TwstrsItem};
+use crate::uncertainty::{self, Method};
+use collis_core::results::{Evidence, NeutralHold, Posture, Twstrs, TwstrsItem, Unscored};
 use collis_core::Axis;
 use collis_dsp::Histogram;
 
@@ -24,17 +25,52 @@ const EXTENSION_RANGE_DEG: f64 = 65.0;
 const MAXIMAL_FRACTION_OF_P95: f64 = 0.8;
 const DURATION_NONE_BELOW: f64 = 0.05;
 
-fn posture_evidence(posture: &Posture, axis: Axis) -> Option<(f64, Vec<Evidence>)> {
+/// A posture item from the axis's median, unless its uncertainty could change the score by
+/// more than one band (then `None`, with the reason in `unscored`); a change of one band is
+/// said in the rule.
+fn posture_item(
+    posture: &Posture,
+    axis: Axis,
+    item: &str,
+    max: u8,
+    score: impl Fn(f64) -> (u8, String),
+    method: Option<Method>,
+    unscored: &mut Vec<Unscored>,
+) -> Option<TwstrsItem> {
     let s = posture.get(axis)?;
     let name = axis.name();
-    Some((
-        s.median,
-        vec![
-            Evidence::new(&format!("posture.{name}_deg.median"), s.median, "deg"),
-            Evidence::new(&format!("posture.{name}_deg.p5"), s.p5, "deg"),
-            Evidence::new(&format!("posture.{name}_deg.p95"), s.p95, "deg"),
-        ],
-    ))
+    let mut evidence = vec![
+        Evidence::new(&format!("posture.{name}_deg.median"), s.median, "deg"),
+        Evidence::new(&format!("posture.{name}_deg.p5"), s.p5, "deg"),
+        Evidence::new(&format!("posture.{name}_deg.p95"), s.p95, "deg"),
+    ];
+    let (points, mut rule) = score(s.median);
+    if let (Some(u), Some(method)) = (s.uncertainty_deg, method) {
+        evidence.push(Evidence::new(
+            &format!("posture.{name}_deg.uncertainty_deg"),
+            u,
+            "deg",
+        ));
+        let (lowest, highest) = uncertainty::score_range(s.median, u, |x| score(x).0);
+        if highest - lowest > 1 || (highest > lowest && u > uncertainty::UNSCORED_ABOVE_DEG) {
+            unscored.push(uncertainty::unscored(
+                item, axis, s.median, u, lowest, highest, method,
+            ));
+            return None;
+        }
+        if highest > lowest {
+            let other = if points == lowest { highest } else { lowest };
+            rule.push_str(&format!(
+                "; within the ±{u:.1}° uncertainty it could be {other}"
+            ));
+        }
+    }
+    Some(TwstrsItem {
+        score: points,
+        max,
+        rule,
+        evidence,
+    })
 }
 
 /// Rotation (torticollis) 0–4: 1–22°, 23–45°, 46–67°, 68–90° (¼, ½, ¾ of 90°).
@@ -113,34 +149,42 @@ pub fn score(
     hold: &NeutralHold,
     deviation: &Histogram,
     hold_task: bool,
+    method: Option<Method>,
 ) -> Twstrs {
-    let rotation = posture_evidence(posture, Axis::Rotation).map(|(m, evidence)| {
-        let (score, rule) = rotation_score(m);
-        TwstrsItem {
-            score,
-            max: 4,
-            rule: rule.to_string(),
-            evidence,
-        }
-    });
-    let laterocollis = posture_evidence(posture, Axis::Tilt).map(|(m, evidence)| {
-        let (score, rule) = laterocollis_score(m);
-        TwstrsItem {
-            score,
-            max: 3,
-            rule: format!("{rule} (shoulder elevation not included)"),
-            evidence,
-        }
-    });
-    let antero_retrocollis = posture_evidence(posture, Axis::Flexion).map(|(m, evidence)| {
-        let (score, rule) = antero_retrocollis_score(m);
-        TwstrsItem {
-            score,
-            max: 3,
-            rule,
-            evidence,
-        }
-    });
+    let mut unscored = Vec::new();
+    let rotation = posture_item(
+        posture,
+        Axis::Rotation,
+        "rotation",
+        4,
+        |m| {
+            let (score, rule) = rotation_score(m);
+            (score, rule.to_string())
+        },
+        method,
+        &mut unscored,
+    );
+    let laterocollis = posture_item(
+        posture,
+        Axis::Tilt,
+        "laterocollis",
+        3,
+        |m| {
+            let (score, rule) = laterocollis_score(m);
+            (score, format!("{rule} (shoulder elevation not included)"))
+        },
+        method,
+        &mut unscored,
+    );
+    let antero_retrocollis = posture_item(
+        posture,
+        Axis::Flexion,
+        "antero_retrocollis",
+        3,
+        antero_retrocollis_score,
+        method,
+        &mut unscored,
+    );
     let duration_factor = (deviation.count() > 0).then(|| {
         let n = deviation.count() as f64;
         let deviated = deviation.count_at_least(NONE_BELOW_DEG) as f64;
@@ -198,6 +242,7 @@ pub fn score(
         duration_factor,
         hold_within_10deg,
         range_of_motion: None,
+        unscored,
         machine_subtotal: subtotal,
         machine_subtotal_max: max,
         note: "Machine-scored TWSTRS severity items (Consky & Lang 1994); the clinician scores the rest (shifts, shoulder elevation, sensory trick; range of motion too unless the task was a range-of-motion task). Duration factor counts ×2.".to_string(),

@@ -48,6 +48,11 @@ pub struct AngleArgs {
     /// Seconds START:END where the head was held in neutral: angles are relative to it.
     #[arg(long, value_name = "START:END", value_parser = parse_segment)]
     pub neutral: Option<[f64; 2]>,
+    /// Seconds START:END where the sensor lay still (not worn, e.g. on the table before it
+    /// was put on): the gyroscope bias is measured there. Such a rest of ≥ 3 s is also found
+    /// in the recording by itself.
+    #[arg(long, value_name = "START:END", value_parser = parse_segment)]
+    pub still: Option<[f64; 2]>,
     /// A trunk (sternum) sensor recording on the same clock: head-on-trunk angles.
     #[arg(long, value_name = "FILE")]
     pub trunk: Option<PathBuf>,
@@ -70,6 +75,7 @@ impl Default for AngleArgs {
             import: ImportArgs::default(),
             axes: Mounting::default(),
             neutral: None,
+            still: None,
             trunk: None,
             trunk_axes: Mounting::default(),
             no_mag: false,

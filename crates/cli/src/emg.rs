@@ -246,6 +246,7 @@ pub fn analyze_only(path: &Path, args: &EmgArgs, rate: Option<f64>, task: Task) 
             description: "no head angles: surface EMG only".to_string(),
         },
         video: None,
+        gyro_bias: None,
     };
     Ok(collis_analysis::results::assemble_emg_only(
         recording,

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use collis_analysis::analyzer::{AnalysisConfig, Analyzer};
 use collis_analysis::sensory_trick::TrickAnalyzer;
 use collis_analysis::smoothing::{self, AngleSmoother};
+use collis_analysis::uncertainty::{Method, UncertaintyConfig};
 use collis_core::results::{
     ConfidenceStats, Recording, Reference, ReferenceKind, Results, Source, Task, VideoStats,
 };
@@ -17,10 +18,34 @@ use std::path::Path;
 /// Below this frame rate the 2–12 Hz tremor band does not fit under Nyquist (2 × 12 Hz).
 const FULL_TREMOR_BAND_FPS: f64 = 24.0;
 
-/// Calls the sink with every frame's sample in order (gaps: see [`sample`]); returns the
-/// face-detector runs.
+/// Calls the sink with every frame's sample in order (gaps: see [`sample`]); returns what the
+/// face detector did and saw.
 pub type Frames<'a> =
-    Box<dyn FnOnce(&mut dyn FnMut(&AngleSample) -> Result<()>) -> Result<u64> + 'a>;
+    Box<dyn FnOnce(&mut dyn FnMut(&AngleSample) -> Result<()>) -> Result<FaceCounts> + 'a>;
+
+/// The face detector's figures over a recording (all 0 when poses come measured, as from
+/// OpenFace).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FaceCounts {
+    /// Detector runs to find the face.
+    pub detector_runs: u64,
+    /// Frames whose faces were counted.
+    pub frames_counted: u64,
+    pub max_faces_in_frame: u64,
+    pub frames_with_several_faces: u64,
+}
+
+impl FaceCounts {
+    /// Adds a frame's face count (`None`: not counted in that frame).
+    pub fn count(&mut self, faces: Option<usize>) {
+        if let Some(n) = faces {
+            let n = n as u64;
+            self.frames_counted += 1;
+            self.max_faces_in_frame = self.max_faces_in_frame.max(n);
+            self.frames_with_several_faces += u64::from(n > 1);
+        }
+    }
+}
 
 /// What the results say about a camera-based recording.
 pub struct FaceRecording<'a> {
@@ -136,6 +161,11 @@ pub fn analyze(
         rotation_referenced: true,
         exclude_s: neutral,
         task,
+    })
+    .with_uncertainty(UncertaintyConfig {
+        method: Method::Video,
+        neutral_s: neutral,
+        trunk: false,
     });
     if !trick_s.is_empty() {
         analyzer = analyzer.with_trick(TrickAnalyzer::segments(rate_hz, trick_s));
@@ -143,7 +173,7 @@ pub fn analyze(
     let (mut count, mut first, mut last) = (0u64, f64::NAN, f64::NAN);
     // One f64 per frame with a face (8 bytes × 30 frames/s: 0.9 MB per hour of video).
     let mut confidences = Vec::new();
-    let runs = frames(&mut |s| {
+    let counts = frames(&mut |s| {
         if count == 0 {
             first = s.time_s;
         }
@@ -189,6 +219,12 @@ pub fn analyze(
             100.0 * missing as f64 / frames as f64
         ));
     }
+    if counts.frames_with_several_faces > 0 {
+        warnings.push(format!(
+            "{} frames showed more than one face (up to {}; faces counted in {} frames): the largest was measured and followed from frame to frame",
+            counts.frames_with_several_faces, counts.max_faces_in_frame, counts.frames_counted
+        ));
+    }
     let recording = Recording {
         source: Source::Video,
         file: Some(path.display().to_string()),
@@ -206,10 +242,14 @@ pub fn analyze(
             frames,
             frames_with_face: with_face,
             confidence: confidence_stats(confidences),
-            detector_runs: runs,
+            detector_runs: counts.detector_runs,
             method: rec.method,
             smoothing_cutoff_hz,
+            frames_counted: counts.frames_counted,
+            max_faces_in_frame: counts.max_faces_in_frame,
+            frames_with_several_faces: counts.frames_with_several_faces,
         }),
+        gyro_bias: None,
     };
     let analysis = analyzer.snapshot();
     let posture = &analysis.measurements.posture;

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use collis_analysis::pipeline::{self, ImuConfig, Run};
 use collis_analysis::sensory_trick::TrickAnalyzer;
 use collis_analysis::PipelineErrorOr;
-use collis_core::results::{Recording, Reference, Results, Source, Task};
+use collis_core::results::{Recording, Reference, ReferenceKind, Results, Source, Task};
 use collis_core::{AngleSample, ImuSample};
 use collis_io::{open_imu, ImportError, ImuReader, StreamInfo};
 use std::path::{Path, PathBuf};
@@ -126,6 +126,7 @@ impl<'a> AngleSource<'a> {
             mounting: args.axes,
             trunk_mounting: args.trunk_axes,
             neutral_s: args.neutral,
+            still_s: args.still,
         };
         let reference =
             pipeline::reference(&cfg, info.has_mag, trunk_info.as_ref().map(|t| t.has_mag))
@@ -139,10 +140,13 @@ impl<'a> AngleSource<'a> {
         })
     }
 
-    /// Fresh inputs for one pass of [`pipeline::run_angles`]: with a neutral segment the
-    /// first two passes read only its first seconds, so only the last is threaded.
+    /// Fresh inputs for one pass of [`pipeline::run_angles`]: the passes over the still or
+    /// neutral segment (bias, neutral orientation) stop early, so only the last is threaded.
     fn inputs(&self, pass: &mut usize) -> Result<(Reader, Option<Reader>)> {
-        let short = self.cfg.neutral_s.is_some() && *pass < 2;
+        let segment_passes =
+            usize::from(self.cfg.still_s.is_some() || self.cfg.neutral_s.is_some())
+                + usize::from(self.cfg.neutral_s.is_some());
+        let short = *pass < segment_passes;
         *pass += 1;
         let make = |r: ImuReader| {
             if short {
@@ -175,11 +179,16 @@ impl<'a> AngleSource<'a> {
         }
         if run.mag_disturbed_samples > 0 {
             w.push(format!(
-                "magnetometer not fused during {:.1} s (VQF: field still being learned at the start, or disturbed)",
+                "magnetometer not fused during {:.1} s (field disturbed or missing: heading held from the undisturbed field before and after)",
                 run.mag_disturbed_samples as f64 / self.info.rate_hz
             ));
         }
         w
+    }
+
+    /// Whether the head sensor's magnetometer is fused.
+    fn nine_d(&self) -> bool {
+        self.cfg.use_mag
     }
 
     /// Stream every head-angle sample through `sink`; returns the warnings.
@@ -231,7 +240,10 @@ impl<'a> AngleSource<'a> {
     /// reading, orientation and analysis overlap (the analyses are pure and see the samples
     /// in order, as in one thread).
     pub fn analyze_with(&self, task: Task, trick: Option<Trick>) -> Result<Results> {
-        let mut analyzer = pipeline::analyzer_for(&self.cfg, &self.reference, task);
+        let mut analyzer =
+            pipeline::analyzer_for(&self.cfg, &self.reference, task).with_uncertainty(
+                pipeline::uncertainty_config(&self.cfg, &self.reference, self.nine_d()),
+            );
         if let Some(trick) = trick {
             analyzer = analyzer.with_trick(self.trick_analyzer(trick)?);
         }
@@ -258,11 +270,14 @@ impl<'a> AngleSource<'a> {
         );
         tx.send(chunk).context("the analysis thread stopped")?;
         drop(tx);
-        let analysis = worker
+        let mut analyzer = worker
             .join()
-            .map_err(|_| anyhow::anyhow!("the analysis thread failed"))?
-            .snapshot();
+            .map_err(|_| anyhow::anyhow!("the analysis thread failed"))?;
         let mut run = run.map_err(|e| pipeline_error(e, self.path))?;
+        if !self.nine_d() && self.reference.kind != ReferenceKind::Trunk {
+            analyzer.set_uncertainty_method(run.bias.method(false));
+        }
+        let analysis = analyzer.snapshot();
         if run.samples == 0 {
             anyhow::bail!("{}: no valid samples to analyse", self.path.display());
         }
@@ -279,6 +294,7 @@ impl<'a> AngleSource<'a> {
             mounting: self.args.axes.to_string(),
             reference: self.reference.clone(),
             video: None,
+            gyro_bias: Some(run.bias.info()),
         };
         let warnings = self.warnings(&mut run);
         Ok(collis_analysis::results::assemble(

@@ -32,6 +32,9 @@ pub fn render(r: &Results) -> String {
         rec.mounting
     );
     let _ = writeln!(s, "Reference   {}", rec.reference.description);
+    if let Some(b) = &rec.gyro_bias {
+        let _ = writeln!(s, "Gyro bias   {}", b.description);
+    }
     if let Some(v) = &rec.video {
         let _ = writeln!(
             s,
@@ -67,7 +70,7 @@ pub fn render(r: &Results) -> String {
     }
     let _ = writeln!(
         s,
-        "Posture (median, mean, p5–p95; neutral segment excluded; {:.0} s analysed)",
+        "Posture (median ± 95 % uncertainty, mean, p5–p95; neutral segment excluded; {:.0} s analysed)",
         r.measurements.posture.analysed_s
     );
     for axis in Axis::ALL {
@@ -75,9 +78,11 @@ pub fn render(r: &Results) -> String {
             Some(p) => {
                 let _ = writeln!(
                     s,
-                    "  {:<9} {:>7}  mean {:>7}  [{} – {}]  {}",
+                    "  {:<9} {:>7} {:<7} mean {:>7}  [{} – {}]  {}",
                     axis.name(),
                     signed(p.median),
+                    p.uncertainty_deg
+                        .map_or(String::new(), |u| format!("± {u:.1}°")),
                     signed(p.mean),
                     signed(p.p5),
                     signed(p.p95),
@@ -188,6 +193,7 @@ pub fn render(r: &Results) -> String {
     );
     let _ = writeln!(s);
     let _ = writeln!(s, "TWSTRS severity items a machine can score");
+    let unscored = &r.measurements.twstrs.unscored;
     let item = |s: &mut String, name: &str, i: &Option<TwstrsItem>| match i {
         Some(i) => {
             let ev: Vec<String> = i
@@ -208,12 +214,21 @@ pub fn render(r: &Results) -> String {
                 ev.join(", ")
             );
         }
-        None => {
-            let _ = writeln!(
-                s,
-                "  {name:<20} not scored (no reference for this axis or not this task)"
-            );
-        }
+        None => match unscored.iter().find(|u| u.item == name.replace('/', "_")) {
+            Some(u) => {
+                let _ = writeln!(
+                    s,
+                    "  {name:<20} not scored: {}; to score it: {}",
+                    u.reason, u.remedy
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  {name:<20} not scored (no reference for this axis or not this task)"
+                );
+            }
+        },
     };
     item(&mut s, "rotation", &r.measurements.twstrs.rotation);
     item(&mut s, "laterocollis", &r.measurements.twstrs.laterocollis);

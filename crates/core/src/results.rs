@@ -13,7 +13,7 @@ pub use crate::pattern::{
 };
 
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
-pub const SCHEMA_VERSION: &str = "1.3.0";
+pub const SCHEMA_VERSION: &str = "1.4.0";
 
 /// Label carried by every result.
 pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
@@ -112,6 +112,24 @@ pub struct Recording {
     /// Frame and face-tracking figures (video recordings only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoStats>,
+    /// Where the head sensor's gyroscope bias came from (head sensors only; schema 1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gyro_bias: Option<GyroBiasInfo>,
+}
+
+/// The gyroscope bias a head-sensor recording was analysed with, and where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GyroBiasInfo {
+    /// `rest` (the sensor found lying still in the file), `still` (a segment named with
+    /// `--still`), `neutral` (the neutral hold, limited by postural sway) or `none`.
+    pub source: String,
+    /// The segment it was measured over, seconds.
+    pub segment_s: Option<[f64; 2]>,
+    /// The bias per sensor axis, °/s.
+    pub bias_dps: [f64; 3],
+    /// 95 % bound on its error about the vertical, °/s (`null`: not bounded).
+    pub uncertainty_dps: Option<f64>,
+    pub description: String,
 }
 
 /// How well a video recording was measured, frame by frame.
@@ -133,6 +151,18 @@ pub struct VideoStats {
     /// the angles are not smoothed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smoothing_cutoff_hz: Option<f64>,
+    /// Frames whose faces were counted by the face detector: every frame it ran on to find the
+    /// face and, while a face is tracked, every 10th frame (schema 1.4; 0: not counted, as for
+    /// OpenFace CSV).
+    #[serde(default)]
+    pub frames_counted: u64,
+    /// Most faces in one counted frame.
+    #[serde(default)]
+    pub max_faces_in_frame: u64,
+    /// Counted frames with more than one face in view: the largest face is measured, and then
+    /// followed from frame to frame.
+    #[serde(default)]
+    pub frames_with_several_faces: u64,
 }
 
 /// Distribution of the per-frame confidence.
@@ -175,6 +205,11 @@ pub struct AxisStats {
     pub mean: f64,
     pub p5: f64,
     pub p95: f64,
+    /// 95 % bound on the error of the median, degrees, from what the recording shows (fusion,
+    /// gyroscope bias left unknown × time, the neutral reference's sway, the face model's
+    /// error); `null` where it was not assessed (schema 1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty_deg: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -193,6 +228,14 @@ impl Posture {
             Axis::Rotation => self.rotation_deg.as_ref(),
             Axis::Tilt => self.tilt_deg.as_ref(),
             Axis::Flexion => self.flexion_deg.as_ref(),
+        }
+    }
+
+    pub fn get_mut(&mut self, axis: Axis) -> Option<&mut AxisStats> {
+        match axis {
+            Axis::Rotation => self.rotation_deg.as_mut(),
+            Axis::Tilt => self.tilt_deg.as_mut(),
+            Axis::Flexion => self.flexion_deg.as_mut(),
         }
     }
 }
@@ -369,6 +412,16 @@ pub struct TwstrsItem {
     pub evidence: Vec<Evidence>,
 }
 
+/// A TWSTRS item the recording cannot support.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Unscored {
+    /// `rotation`, `laterocollis` or `antero_retrocollis`.
+    pub item: String,
+    pub reason: String,
+    /// What would make it scorable.
+    pub remedy: String,
+}
+
 /// The TWSTRS severity items a machine can score (Consky & Lang 1994; Comella 1997).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Twstrs {
@@ -383,6 +436,10 @@ pub struct Twstrs {
     /// Range of motion 0–4, only for a range-of-motion task (schema 1.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_of_motion: Option<TwstrsItem>,
+    /// Items left unscored because the recording cannot support them, with the reason and what
+    /// would make them scorable (schema 1.4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unscored: Vec<Unscored>,
     /// Sum of the items scored here, duration factor weighted ×2 as in the scale.
     pub machine_subtotal: u8,
     pub machine_subtotal_max: u8,

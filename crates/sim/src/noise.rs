@@ -34,8 +34,12 @@ pub struct SensorErrors {
 }
 
 impl SensorErrors {
-    pub fn new(mut rng: ChaCha8Rng, scale: f64, rate_hz: f64) -> Self {
-        let gyr_bias = GYR_BIAS * normal3(&mut rng);
+    /// `gyr_bias_dps`: a bias of this size per axis (signs as drawn) instead of the drawn one.
+    pub fn new(mut rng: ChaCha8Rng, scale: f64, rate_hz: f64, gyr_bias_dps: Option<f64>) -> Self {
+        let mut gyr_bias = GYR_BIAS * normal3(&mut rng);
+        if let Some(b) = gyr_bias_dps {
+            gyr_bias = gyr_bias.map(|g| b.to_radians().copysign(g));
+        }
         let acc_bias = ACC_BIAS * normal3(&mut rng);
         SensorErrors {
             rng,
@@ -72,10 +76,10 @@ mod tests {
             acc: Vector3::new(0.0, 0.0, 9.8),
             mag: Vector3::new(0.0, 19.0, -45.0),
         };
-        let mut off = SensorErrors::new(rng(2, Stream::HeadNoise), 0.0, 100.0);
+        let mut off = SensorErrors::new(rng(2, Stream::HeadNoise), 0.0, 100.0, None);
         assert_eq!(off.apply(&ideal), ideal);
 
-        let mut on = SensorErrors::new(rng(2, Stream::HeadNoise), 1.0, 100.0);
+        let mut on = SensorErrors::new(rng(2, Stream::HeadNoise), 1.0, 100.0, None);
         let n = 4000;
         let readings: Vec<Reading> = (0..n).map(|_| on.apply(&ideal)).collect();
         let spread = |f: &dyn Fn(&Reading) -> f64| {

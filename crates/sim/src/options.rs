@@ -42,6 +42,12 @@ pub struct SimOptions {
     pub session: u64,
     /// A sensory trick during the recording, when set.
     pub trick: Option<Relief>,
+    /// Postural sway on every axis throughout, replacing the profile's: peak degrees and band
+    /// (Hz). Clinic recordings show 0.5–1° at 0.1–0.2 Hz (`../shared/notes/orientation.md`).
+    pub sway: Option<(f64, [f64; 2])>,
+    /// Gyroscope bias of this size on every axis (°/s, signs drawn per axis), replacing the
+    /// drawn bias (≈ 0.2 °/s on the independent recordings of issue 18).
+    pub gyro_bias_dps: Option<f64>,
 }
 
 impl SimOptions {
@@ -92,6 +98,8 @@ impl Default for SimOptions {
             severity: 1.0,
             session: 0,
             trick: None,
+            sway: None,
+            gyro_bias_dps: None,
         }
     }
 }

@@ -70,7 +70,8 @@ pub fn trajectory(opts: &SimOptions) -> Trajectory {
     let drift = plan
         .drift_peak_deg
         .map(|peak| Sines::random(&mut rng, peak * opts.severity, DRIFT_BAND_HZ));
-    let sway = [(); 3].map(|()| Sines::random(&mut rng, plan.sway_peak_deg, SWAY_BAND_HZ));
+    let (sway_peak, sway_band) = opts.sway.unwrap_or((plan.sway_peak_deg, SWAY_BAND_HZ));
+    let sway = [(); 3].map(|()| Sines::random(&mut rng, sway_peak, sway_band));
     Trajectory {
         neutral_s: opts.neutral_s,
         posture: plan.posture.map(|p| p * opts.severity),

@@ -35,6 +35,7 @@ impl SensorStream {
                 seeds::session_rng(opts.seed, opts.session, stream),
                 opts.noise_scale,
                 opts.rate_hz,
+                opts.gyro_bias_dps,
             ),
             opts: opts.clone(),
             next: 0,

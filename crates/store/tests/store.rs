@@ -114,6 +114,7 @@ on_both!(
     the_same_content_is_stored_once,
     treatments_and_diary_round_trip_and_are_checked,
     csv_round_trips_and_a_bad_row_stores_nothing,
+    csv_cells_never_run_as_formulas,
     feedback_settings_are_kept_per_subject,
 );
 
@@ -135,6 +136,7 @@ fn results(profile: Profile, seed: u64) -> Results {
         mounting: opts.mounting,
         trunk_mounting: opts.trunk_mounting,
         neutral_s: Some(sim.truth.neutral_s),
+        still_s: None,
     };
     analyze_samples(&sim.head, &cfg, Task::Rest, "simulation").unwrap()
 }
@@ -246,6 +248,41 @@ fn sessions_keep_results_figures_and_events(db: &Store) {
         .unwrap_err();
     assert!(matches!(e, StoreError::NoSubject(_)), "{e}");
     assert_eq!(db.sessions(None).unwrap().len(), 1);
+}
+
+/// Two writers on one SQLite file (two `record add` at once, or uploads while the command line
+/// imports): the second waits for the first instead of failing with "database is locked".
+#[test]
+fn two_sqlite_writers_wait_for_each_other() {
+    let db = sqlite();
+    db.ensure_subject("P1").unwrap();
+    let url = db.url().to_string();
+    let r = results(Profile::EtNoNo, 4);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let (url, r) = (&url, &r);
+                scope.spawn(move || {
+                    let store = Store::open(Some(url)).unwrap();
+                    for i in 0..20 {
+                        let sha = content_sha256(format!("{w}-{i}").as_bytes()).unwrap();
+                        let new = NewSession {
+                            subject: "P1",
+                            recorded_on: date("2026-01-10"),
+                            file_name: None,
+                            content_sha256: sha,
+                            results: r,
+                        };
+                        store.add_session(&new).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+    });
+    assert_eq!(db.sessions(None).unwrap().len(), 40);
 }
 
 fn the_same_content_is_stored_once(db: &Store) {
@@ -444,6 +481,61 @@ fn csv_round_trips_and_a_bad_row_stores_nothing(db: &Store) {
     .unwrap_err()
     .to_string();
     assert!(e.contains("d.csv, line 2"), "{e}");
+}
+
+fn csv_cells_never_run_as_formulas(db: &Store) {
+    db.ensure_subject("P1").unwrap();
+    let notes = [
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1",
+        "\r=1",
+        "'=already quoted",
+        "-3.5",
+        "fine, -1 = worse",
+    ];
+    for (i, note) in notes.iter().enumerate() {
+        let entry = DiaryEntry {
+            subject: "P1".into(),
+            entry_on: date("2026-06-01") + chrono::Days::new(i as u64),
+            pain: Some(2),
+            twstrs_disability: None,
+            twstrs_pain: None,
+            note: Some(note.to_string()),
+        };
+        db.add_diary(&entry).unwrap();
+    }
+    let mut out = Vec::new();
+    export_csv(db, Table::Diary, None, &mut out).unwrap();
+    let mut r = csv::Reader::from_reader(&out[..]);
+    let cells: Vec<String> = r.records().map(|x| x.unwrap()[5].to_string()).collect();
+    assert_eq!(
+        cells,
+        [
+            "'=HYPERLINK(\"http://evil.example\",\"x\")",
+            "'+1+1",
+            "'-2+3",
+            "'@SUM(A1:A2)",
+            "'\t=1",
+            "'\r=1",
+            "''=already quoted",
+            "-3.5",
+            "fine, -1 = worse",
+        ]
+    );
+    // Read back, the notes are what was written.
+    let other = sqlite();
+    other.ensure_subject("P1").unwrap();
+    import_csv(&other, Table::Diary, &out[..], "diary.csv").unwrap();
+    let back: Vec<String> = other
+        .diary(None)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.note.unwrap())
+        .collect();
+    assert_eq!(back, notes);
 }
 
 fn feedback_settings_are_kept_per_subject(db: &Store) {

@@ -1,5 +1,6 @@
 //! `collis validate`: accuracy against truth. Always on simulated recordings with known
-//! angles, tremor and jerks, and their movement patterns; on the real third-party recordings in `../shared/data` when that
+//! angles, tremor and jerks (also made the way independent clinic recordings are: short
+//! neutral hold with sway, gyroscope bias, lever arm), and their movement patterns; on the real third-party recordings in `../shared/data` when that
 //! folder exists (BROAD orientation benchmark, ST headset gestures, a phone tremor log,
 //! surface EMG); surface EMG also on synthetic recordings with known bursts. The record side
 //! too: a simulated three-cycle botulinum history stored and analysed across time must give
@@ -9,6 +10,7 @@
 
 mod botulinum;
 mod broad;
+mod clinic;
 mod emg;
 mod headset;
 mod patterns;
@@ -41,6 +43,7 @@ pub struct Section {
 pub fn run(a: &ValidateArgs) -> Result<()> {
     let mut sections = vec![
         synthetic::run(a.seeds)?,
+        clinic::run(a.seeds)?,
         patterns::run(a.seeds)?,
         trick::run(a.seeds)?,
         botulinum::run()?,

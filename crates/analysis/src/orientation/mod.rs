@@ -1,9 +1,20 @@
 //! Orientation stage: IMU samples → sensor orientation (sensor frame → earth East-North-Up).
 //!
-//! A thin wrapper over `vqf-rs`, a port of VQF (Laidig & Seel, "VQF: Highly accurate IMU
+//! Files use the whole recording ([`whole`]: every sample's estimate also uses the samples
+//! after it, after offline VQF, with true rest found in the file for the gyroscope bias,
+//! [`rest`]); live streams use the causal filter below.
+//!
+//! The causal filter is a thin wrapper over `vqf-rs`, a port of VQF (Laidig & Seel, "VQF: Highly accurate IMU
 //! orientation estimation with bias estimation and magnetic disturbance rejection",
 //! Information Fusion 2023): gyroscope-bias estimation at rest and in motion, and rejection
 //! of magnetic disturbances in 9D. Without a magnetometer (6D) the heading is arbitrary.
+
+pub mod block;
+pub mod rest;
+pub mod whole;
+
+pub use rest::Rest;
+pub use whole::{BiasPlan, WholeOrientation};
 
 use collis_core::ImuSample;
 use nalgebra::{Quaternion, UnitQuaternion};
@@ -29,6 +40,9 @@ pub struct BiasRegression {
     stt: f64,
     sa: [f64; 3],
     sta: [f64; 3],
+    /// Sums of the rate and its square, per axis.
+    sw: [f64; 3],
+    sww: [f64; 3],
 }
 
 impl BiasRegression {
@@ -48,7 +62,24 @@ impl BiasRegression {
         for i in 0..3 {
             self.sa[i] += self.angle[i];
             self.sta[i] += t * self.angle[i];
+            self.sw[i] += s.gyr_rad_s[i];
+            self.sww[i] += s.gyr_rad_s[i] * s.gyr_rad_s[i];
         }
+    }
+
+    /// Standard error of the mean angular rate over the segment (largest axis), rad/s: the
+    /// sensor noise's share of the bias error for a sensor lying still (sway's share, for a
+    /// neutral hold, is bounded by the analysis).
+    pub fn slope_sigma(&self) -> Option<f64> {
+        (self.n >= 4.0).then(|| {
+            (0..3)
+                .map(|i| {
+                    let mean = self.sw[i] / self.n;
+                    let var = (self.sww[i] / self.n - mean * mean).max(0.0);
+                    (var / self.n).sqrt()
+                })
+                .fold(0.0, f64::max)
+        })
     }
 
     /// The bias (rad/s); `None` with fewer than 3 samples or no spread in time.
