@@ -4,7 +4,7 @@
 //! orientation in `--neutral START:END`) → the shared face path (`face`), so the results are
 //! those of a face video with `recording.format = "openface-csv"`.
 
-use crate::face::{self, FaceRecording};
+use crate::face::{self, FaceCounts, FaceRecording};
 use crate::video::VideoArgs;
 use anyhow::Result;
 use collis_core::camera::angles_relative;
@@ -67,8 +67,9 @@ impl<'a> OpenFaceSource<'a> {
         })
     }
 
-    /// Streams every frame in `--start`..`--end` through `sink`; no detector runs (0).
-    fn for_each(&self, sink: &mut dyn FnMut(&AngleSample) -> Result<()>) -> Result<u64> {
+    /// Streams every frame in `--start`..`--end` through `sink`; no detector runs, no face
+    /// counts (OpenFace measured the poses).
+    fn for_each(&self, sink: &mut dyn FnMut(&AngleSample) -> Result<()>) -> Result<FaceCounts> {
         let mut reader = OpenFaceReader::open(self.path, MIN_CONFIDENCE)?;
         while let Some(f) = reader.next_frame()? {
             if self.args.start.is_some_and(|s| f.time_s < s) {
@@ -82,7 +83,7 @@ impl<'a> OpenFaceSource<'a> {
                 .map(|r| (angles_relative(&r, self.neutral.as_ref()), f.confidence));
             sink(&face::sample(f.time_s, angles))?;
         }
-        Ok(0)
+        Ok(FaceCounts::default())
     }
 }
 

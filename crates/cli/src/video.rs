@@ -3,7 +3,7 @@
 //! "video"`). Thin: the pose pipeline lives in `collis-vision`, the analyses in
 //! `collis-analysis`.
 
-use crate::face::{self, FaceRecording};
+use crate::face::{self, FaceCounts, FaceRecording};
 use anyhow::Result;
 use clap::Args;
 use collis_core::results::{Reference, Results, Task};
@@ -95,8 +95,8 @@ impl<'a> VideoSource<'a> {
         })
     }
 
-    /// Streams every frame through `sink`; returns the detector runs.
-    pub fn for_each(&self, mut sink: impl FnMut(&PoseFrame) -> Result<()>) -> Result<u64> {
+    /// Streams every frame through `sink`; returns the detector's runs and face counts.
+    pub fn for_each(&self, mut sink: impl FnMut(&PoseFrame) -> Result<()>) -> Result<FaceCounts> {
         let neutral = match self.neutral {
             Some(seg) => Some(neutral_rotation(&self.est, self.path, seg)?),
             None => None,
@@ -128,7 +128,9 @@ impl<'a> VideoSource<'a> {
             _ => ProgressBar::hidden(),
         };
         let mut overlay: Option<VideoWriter> = None;
+        let mut counts = FaceCounts::default();
         while let Some(frame) = stream.next_frame()? {
+            counts.count(frame.faces);
             bar.set_position(((frame.info.time_s - start) * 1000.0).max(0.0) as u64);
             bar.set_message(format!("{:.1} s", frame.info.time_s));
             sink(&frame)?;
@@ -158,7 +160,8 @@ impl<'a> VideoSource<'a> {
         if let Some(o) = overlay {
             o.finish()?;
         }
-        Ok(stream.detector_runs())
+        counts.detector_runs = stream.detector_runs();
+        Ok(counts)
     }
 }
 

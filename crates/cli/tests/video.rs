@@ -172,28 +172,29 @@ fn pose_writes_one_row_per_image_with_row_level_errors() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "file,rotation_deg,tilt_deg,flexion_deg,confidence,error"
+        "file,rotation_deg,tilt_deg,flexion_deg,confidence,faces,error"
     );
     assert_eq!(lines.len(), 5);
     let face_row: Vec<&str> = lines[1].split(',').collect();
     assert!(face_row[4].parse::<f64>().unwrap() > 0.9, "{}", lines[1]);
+    assert_eq!(face_row[5], "1", "{}", lines[1]);
     assert!(
         face_row[2].parse::<f64>().unwrap().abs() < 10.0,
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].starts_with("grey.png,,,,,no face found"),
+        lines[2].starts_with("grey.png,,,,,0,no face found"),
         "{}",
         lines[2]
     );
     assert!(
-        lines[3].starts_with("notes.png,,,,,not a readable PNG/JPEG image"),
+        lines[3].starts_with("notes.png,,,,,,not a readable PNG/JPEG image"),
         "{}",
         lines[3]
     );
     assert!(
-        lines[4].starts_with("empty.jpg,,,,,empty file"),
+        lines[4].starts_with("empty.jpg,,,,,,empty file"),
         "{}",
         lines[4]
     );
@@ -283,6 +284,178 @@ fn low_frame_rate_video_says_what_tremor_it_cannot_see() {
     assert!(
         band <= 4.5 + 1e-9,
         "tremor band up to {band} Hz at 10 frames/s"
+    );
+}
+
+/// The two faces of the tests of which face is measured (as in collis-vision's tests/faces.rs):
+/// the real face scan (menpo3d's `james`), large, and the astronaut photograph's face cropped
+/// small (200 px).
+fn scan_and_small_face() -> (collis_vision::synth::Scan, collis_vision::still::OwnedRgb) {
+    use collis_vision::{image::RotatedRect, models, still::read_image, synth};
+    let files = models::load(&models::resolve_dir(None).unwrap()).expect("models");
+    let scan = synth::Scan::from_menpo(&test_input("menpo3d"), &files.canonical).expect("scan");
+    let photo = read_image(&fixture()).unwrap();
+    let face = RotatedRect {
+        cx: 124.0,
+        cy: 125.0,
+        width: 176.0,
+        height: 176.0,
+        angle_rad: 0.0,
+    };
+    (scan, synth::crop(&photo.view(), &face, 200))
+}
+
+/// The scan turned by `rotation_deg`, large (384², 17 px/cm: a detector box of ≈ 240 px).
+fn large_face(
+    scan: &collis_vision::synth::Scan,
+    rotation_deg: f64,
+) -> collis_vision::still::OwnedRgb {
+    let angles = collis_core::HeadAngles {
+        rotation_deg,
+        tilt_deg: 0.0,
+        flexion_deg: 0.0,
+    };
+    scan.render(&angles, 384, 17.0)
+}
+
+/// The rows of a `collis pose` CSV by file name: the fields after the name.
+fn pose_rows(csv: &Path) -> std::collections::HashMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("file,rotation_deg,tilt_deg,flexion_deg,confidence,faces,error")
+    );
+    lines
+        .map(|l| {
+            let mut fields = l.split(',').map(str::to_string);
+            (fields.next().unwrap(), fields.collect())
+        })
+        .collect()
+}
+
+/// A photo with a large face turned by 50° (the patient) and a small frontal face that the
+/// detector scores higher (someone behind): `pose` measures the large one and says there were
+/// two faces; `--face center` measures the face nearest the middle. Each face must read as in
+/// its own image within 3° (the two read 44° apart in rotation).
+#[test]
+fn pose_measures_the_largest_face_and_counts_the_faces() {
+    use collis_vision::{still::write_png, synth::two_faces};
+    let dir = tempfile::tempdir().unwrap();
+    let (scan, small) = scan_and_small_face();
+    let large = large_face(&scan, 50.0);
+    for (name, img) in [
+        ("beside.png", two_faces(&large.view(), &small.view(), false)),
+        ("middle.png", two_faces(&large.view(), &small.view(), true)),
+        ("large.png", large.clone()),
+        ("small.png", small.clone()),
+    ] {
+        write_png(&dir.path().join(name), &img).unwrap();
+    }
+    let images = ["beside.png", "middle.png", "large.png", "small.png"];
+    let o = collis(
+        &[&["pose"][..], &images, &["-o", "p.csv"]].concat(),
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = collis(
+        &[
+            "pose",
+            "beside.png",
+            "middle.png",
+            "--face",
+            "center",
+            "-o",
+            "c.csv",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let (p, c) = (
+        pose_rows(&dir.path().join("p.csv")),
+        pose_rows(&dir.path().join("c.csv")),
+    );
+    let angles =
+        |row: &[String]| -> Vec<f64> { row[..3].iter().map(|v| v.parse().unwrap()).collect() };
+    let same = |got: &[String], alone: &str| {
+        let (g, a) = (angles(got), angles(&p[alone]));
+        eprintln!("{got:?} against {alone} {a:.1?}");
+        assert!(
+            g.iter().zip(&a).all(|(g, a)| (g - a).abs() <= 3.0),
+            "{g:?} vs {alone} {a:?}"
+        );
+    };
+    assert_eq!(p["large.png"][4], "1");
+    assert_eq!(p["small.png"][4], "1");
+    for rows in [&p, &c] {
+        for name in ["beside.png", "middle.png"] {
+            assert_eq!(rows[name][4], "2", "{name}: {:?}", rows[name]);
+        }
+    }
+    same(&p["beside.png"], "large.png");
+    same(&p["middle.png"], "large.png");
+    same(&c["beside.png"], "large.png");
+    same(&c["middle.png"], "small.png");
+    // An unknown choice is a usage error that names the accepted ones.
+    let o = collis(&["pose", "beside.png", "--face", "nearest"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("largest") && text(&o).contains("center"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// A video with a second, smaller face in every frame (someone behind the patient): the large
+/// face is measured throughout (two seconds turned by 50°, where the detector scores the small
+/// face higher, then one facing the camera, the reference), the results count the faces and
+/// warn.
+#[test]
+fn a_second_face_in_the_video_is_counted_and_the_largest_measured() {
+    use collis_vision::{synth::two_faces, video::VideoWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let (scan, small) = scan_and_small_face();
+    let mut writer = VideoWriter::create(&dir.path().join("two.mp4"), 640, 384, 30.0).unwrap();
+    for i in 0..90 {
+        let rotation = if i < 60 { 50.0 } else { 0.0 };
+        let img = two_faces(&large_face(&scan, rotation).view(), &small.view(), false);
+        writer.write(img.width, img.height, &img.data).unwrap();
+    }
+    writer.finish().unwrap();
+    let o = collis(
+        &[
+            "analyze",
+            "two.mp4",
+            "--neutral",
+            "2:3",
+            "--json",
+            "r.json",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let video = &json["recording"]["video"];
+    eprintln!("video: {video}");
+    assert_eq!(video["frames"], 90);
+    assert_eq!(video["frames_with_face"], 90);
+    assert_eq!(video["max_faces_in_frame"], 2);
+    let counted = video["frames_counted"].as_u64().unwrap();
+    assert!(counted >= 3, "{video}");
+    assert_eq!(video["frames_with_several_faces"], counted);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains(&format!("{counted} frames showed more than one face"))
+            && warnings.contains("the largest was measured"),
+        "{warnings}"
+    );
+    let rotation = json["posture"]["rotation_deg"]["median"].as_f64().unwrap();
+    eprintln!("posture rotation median {rotation:.1}° (the large face turned by 50°)");
+    assert!(
+        (rotation - 50.0).abs() <= 5.5,
+        "rotation median {rotation:.1}°"
     );
 }
 

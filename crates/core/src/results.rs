@@ -152,7 +152,7 @@ pub struct VideoStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smoothing_cutoff_hz: Option<f64>,
     /// Frames whose faces were counted by the face detector: every frame it ran on to find the
-    /// face and, while a face is tracked, every 10th frame (schema 1.4; 0: not counted, as for
+    /// face and, while a face is tracked, every 30th frame (schema 1.4; 0: not counted, as for
     /// OpenFace CSV).
     #[serde(default)]
     pub frames_counted: u64,

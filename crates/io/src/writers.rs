@@ -196,15 +196,21 @@ fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Header of the per-image pose CSV.
-pub const POSE_CSV_HEADER: &str = "file,rotation_deg,tilt_deg,flexion_deg,confidence,error";
+pub const POSE_CSV_HEADER: &str = "file,rotation_deg,tilt_deg,flexion_deg,confidence,faces,error";
 
 /// One row (with its line break) of the per-image pose CSV: the angles (rotation, tilt,
-/// flexion, degrees) and confidence, or the reason there are none in `error`.
-pub fn pose_csv_row(file: &str, pose: Result<([f64; 3], f64), &str>) -> String {
+/// flexion, degrees) and confidence, or the reason there are none in `error`; `faces`, the
+/// number of faces found in the image, is empty for an image that could not be read.
+pub fn pose_csv_row(
+    file: &str,
+    faces: Option<usize>,
+    pose: Result<([f64; 3], f64), &str>,
+) -> String {
     let file = csv_field(file);
+    let faces = faces.map(|n| n.to_string()).unwrap_or_default();
     match pose {
-        Ok(([r, t, f], c)) => format!("{file},{r:.4},{t:.4},{f:.4},{c:.4},\n"),
-        Err(e) => format!("{file},,,,,{}\n", csv_field(e)),
+        Ok(([r, t, f], c)) => format!("{file},{r:.4},{t:.4},{f:.4},{c:.4},{faces},\n"),
+        Err(e) => format!("{file},,,,,{faces},{}\n", csv_field(e)),
     }
 }
 
@@ -223,9 +229,11 @@ impl PoseCsvWriter {
     pub fn write(
         &mut self,
         file: &str,
+        faces: Option<usize>,
         pose: Result<([f64; 3], f64), &str>,
     ) -> Result<(), WriteError> {
-        let r = self.csv.out.write_all(pose_csv_row(file, pose).as_bytes());
+        let row = pose_csv_row(file, faces, pose);
+        let r = self.csv.out.write_all(row.as_bytes());
         self.csv.check(r)
     }
 
@@ -263,5 +271,21 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.to_string().contains("no/such/dir.csv"), "{e}");
+    }
+
+    #[test]
+    fn pose_rows_carry_the_face_count() {
+        assert_eq!(
+            pose_csv_row("a,b.jpg", Some(2), Ok(([1.0, -2.0, 3.5], 0.99))),
+            "\"a,b.jpg\",1.0000,-2.0000,3.5000,0.9900,2,\n"
+        );
+        assert_eq!(
+            pose_csv_row("grey.png", Some(0), Err("no face found")),
+            "grey.png,,,,,0,no face found\n"
+        );
+        assert_eq!(
+            pose_csv_row("x.png", None, Err("empty file")),
+            "x.png,,,,,,empty file\n"
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 use tract_core::prelude::Tensor;
 
+use crate::faces::FaceBox;
 use crate::image::{Rgb, RotatedRect};
 use crate::tflite::Network;
 use crate::VisionError;
@@ -53,20 +54,6 @@ fn anchors() -> Vec<(f32, f32)> {
     out
 }
 
-fn iou(a: &Detection, b: &Detection) -> f64 {
-    let ix = (a.cx + a.width / 2.0).min(b.cx + b.width / 2.0)
-        - (a.cx - a.width / 2.0).max(b.cx - b.width / 2.0);
-    let iy = (a.cy + a.height / 2.0).min(b.cy + b.height / 2.0)
-        - (a.cy - a.height / 2.0).max(b.cy - b.height / 2.0);
-    let inter = ix.max(0.0) * iy.max(0.0);
-    let union = a.width * a.height + b.width * b.height - inter;
-    if union > 0.0 {
-        inter / union
-    } else {
-        0.0
-    }
-}
-
 impl FaceDetector {
     pub fn new(tflite: &[u8]) -> Result<Self, VisionError> {
         let net = Network::from_tflite("face detector", tflite)?;
@@ -85,7 +72,7 @@ impl FaceDetector {
         })
     }
 
-    /// All faces (after weighted NMS), best first.
+    /// All faces (after weighted NMS), best score first (which one to measure: [`crate::faces`]).
     pub fn detect(&self, img: &Rgb) -> Result<Vec<Detection>, VisionError> {
         let side = img.width.max(img.height) as f64;
         let letterbox = RotatedRect {
@@ -138,7 +125,7 @@ impl FaceDetector {
         while let Some(best) = candidates.first().cloned() {
             let (group, rest): (Vec<Detection>, Vec<Detection>) = candidates
                 .into_iter()
-                .partition(|d| iou(&best, d) > NMS_IOU);
+                .partition(|d| best.face_box().iou(&d.face_box()) > NMS_IOU);
             candidates = rest;
             let total: f64 = group.iter().map(|d| f64::from(d.score)).sum();
             let mut blended = best.clone();
@@ -159,6 +146,16 @@ impl FaceDetector {
 }
 
 impl Detection {
+    /// The detector's box.
+    pub fn face_box(&self) -> FaceBox {
+        FaceBox {
+            cx: self.cx,
+            cy: self.cy,
+            width: self.width,
+            height: self.height,
+        }
+    }
+
     /// The face-mesh crop for this detection: box centre, 1.5× the longer side, square, rotated
     /// so the eye line is horizontal (face_detection_front_detection_to_roi.pbtxt).
     pub fn mesh_rect(&self) -> RotatedRect {

@@ -2,7 +2,8 @@
 //!
 //! Pipeline: image/frame → MediaPipe short-range face detector → rotated square crop → MediaPipe
 //! 468-point face mesh → weighted Procrustes fit onto MediaPipe's canonical face → rotation
-//! matrix → clinical `rotation/tilt/flexion` (collis-core's frame convention).
+//! matrix → clinical `rotation/tilt/flexion` (collis-core's frame convention); with several faces
+//! in view, the largest is measured (`faces`).
 //! Models come from registry packages (`models`), run in tract through a small TFLite importer
 //! (`tflite`); video frames come from the `ffmpeg` program (`video`).
 
@@ -10,6 +11,7 @@ pub mod canonical;
 pub mod detector;
 mod error;
 pub mod estimator;
+pub mod faces;
 pub mod image;
 mod kernels;
 pub mod mesh;
@@ -23,4 +25,5 @@ pub mod track;
 pub mod video;
 
 pub use error::VisionError;
-pub use estimator::{Estimator, FramePose, Tracker};
+pub use estimator::{Estimator, Faces, FramePose, Tracker};
+pub use faces::FaceChoice;

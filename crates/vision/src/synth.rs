@@ -6,7 +6,8 @@
 //!   takes each canonical vertex's texture position from the face mesh's own landmarks on the
 //!   (frontal) photograph, so the face carries real skin, eyes and mouth on exactly known
 //!   geometry;
-//! - a real photograph rotated in the image plane.
+//! - a real photograph rotated in the image plane;
+//! - two faces in one frame ([`two_faces`]), a large and a small one.
 //!
 //! Both meshes are drawn by one rasteriser (z-buffer, bilinear texture); the truth of a rendered
 //! frame is the angle it was rendered at.
@@ -428,14 +429,55 @@ pub fn rotate_in_plane(img: &Rgb, cx: f64, cy: f64, angle_deg: f64) -> OwnedRgb 
         height: side as f64,
         angle_rad: angle_deg.to_radians(),
     };
-    let mut buf = vec![0f32; side * side * 3];
-    img.crop_into(&rect, side, 1.0, 0.0, &mut buf);
+    crop(img, &rect, side)
+}
+
+/// `rect` of `img` sampled (bilinear) into a `size`² image, black outside.
+pub fn crop(img: &Rgb, rect: &RotatedRect, size: usize) -> OwnedRgb {
+    let mut buf = vec![0f32; size * size * 3];
+    img.crop_into(rect, size, 1.0, 0.0, &mut buf);
     OwnedRgb {
-        width: side,
-        height: side,
+        width: size,
+        height: size,
         data: buf
             .iter()
             .map(|v| v.round().clamp(0.0, 255.0) as u8)
             .collect(),
     }
+}
+
+/// A frame with two faces, for the tests of which face is measured: `near`, a 384² frame with
+/// a large face (e.g. [`Scan::render`]), and `far`, a smaller face (a photograph cropped to the
+/// face, at most 200 px), on grey. With `far_central` the frame is 672², `near` in its top-left
+/// corner and `far` centred 64 px below and right of the middle, so the smaller face is the
+/// nearer the middle; otherwise the frame is 640×384, the larger face on the left, the smaller
+/// at the right.
+pub fn two_faces(near: &Rgb, far: &Rgb, far_central: bool) -> OwnedRgb {
+    let ((width, height), far_centre) = if far_central {
+        ((672, 672), (400, 400))
+    } else {
+        ((640, 384), (536, 192))
+    };
+    let far_at = (
+        far_centre.0 - far.width as i64 / 2,
+        far_centre.1 - far.height as i64 / 2,
+    );
+    let (w, h) = (width as usize, height as usize);
+    let mut out = OwnedRgb {
+        width: w,
+        height: h,
+        data: vec![BACKGROUND; w * h * 3],
+    };
+    for (img, (x0, y0)) in [(near, (0, 0)), (far, far_at)] {
+        for y in 0..img.height {
+            for x in 0..img.width {
+                let (tx, ty) = (x0 + x as i64, y0 + y as i64);
+                if (0..width).contains(&tx) && (0..height).contains(&ty) {
+                    let (s, d) = ((y * img.width + x) * 3, (ty as usize * w + tx as usize) * 3);
+                    out.data[d..d + 3].copy_from_slice(&img.data[s..s + 3]);
+                }
+            }
+        }
+    }
+    out
 }

@@ -1,5 +1,7 @@
 //! A video as a stream of head poses: decoded frames (`video`) through the tracker
-//! (`estimator`), each frame with its real timestamp; frames without a face are gaps.
+//! (`estimator`: the largest face, then the face followed), each frame with its real timestamp
+//! and, on the frames where the detector ran, the number of faces in view; frames without a
+//! face are gaps.
 //! Optionally referenced to a neutral segment (mean orientation over `--neutral START:END`);
 //! by default camera-frontal is neutral.
 
@@ -22,6 +24,8 @@ pub struct PoseFrame {
     pub face: Option<FramePose>,
     /// Clinical angles relative to the reference (camera-frontal or the neutral segment).
     pub angles: Option<HeadAngles>,
+    /// Faces in view, when the detector ran on this frame (see [`Tracker`]).
+    pub faces: Option<usize>,
 }
 
 /// Frames of one video with their poses, in order.
@@ -67,7 +71,12 @@ impl<'e> PoseStream<'e> {
             Some(n) => angles_relative(&f.pose.rotation, Some(n)),
             None => f.pose.angles,
         });
-        Ok(Some(PoseFrame { info, face, angles }))
+        Ok(Some(PoseFrame {
+            info,
+            face,
+            angles,
+            faces: self.tracker.faces_seen,
+        }))
     }
 
     /// The pixels of the frame last returned by [`Self::next_frame`].

@@ -96,12 +96,6 @@ fn angles([r, t, f]: [f64; 3]) -> HeadAngles {
     }
 }
 
-/// Angles of `rotation` relative to the frontal `neutral`, both face → camera, as turns in the
-/// camera's frame (the renders turn the head about the camera's axes).
-fn turned_from(rotation: &Rotation3<f64>, neutral: &Rotation3<f64>) -> [f64; 3] {
-    angles_of(&(rotation * neutral.inverse())).as_array()
-}
-
 /// Every test frame by name: the known-angle renders and the in-plane rotations of the photo.
 fn test_frames(est: &Estimator) -> Vec<(String, OwnedRgb)> {
     let photo = read_image(&common::fixture("astronaut_face.jpg")).unwrap();
@@ -246,7 +240,7 @@ fn scanned_face_known_angles() {
     );
     let (mut worst, mut sum, mut n) = ([0f64; 3], 0.0, 0.0);
     for (truth, img) in &frames {
-        let got = turned_from(&measure(*truth, img), &neutral);
+        let got = common::turned_from(&measure(*truth, img), &neutral);
         let err: Vec<f64> = got.iter().zip(truth).map(|(g, w)| g - w).collect();
         eprintln!("scan turned by {truth:?}: reads {got:.1?}, error {err:.2?}");
         for (k, e) in err.iter().enumerate() {
@@ -382,7 +376,10 @@ fn landmarks_and_pose_match_mediapipe_on_the_same_frames() {
     let (mut ours_scan, mut theirs_scan, mut m) = (0.0, 0.0, 0.0);
     for truth in render_cases() {
         let (o, t) = scan_poses[&scan_name(truth)];
-        let (o, t) = (turned_from(&o, &ours_n), turned_from(&t, &theirs_n));
+        let (o, t) = (
+            common::turned_from(&o, &ours_n),
+            common::turned_from(&t, &theirs_n),
+        );
         for k in 0..3 {
             ours_scan += (o[k] - truth[k]).abs();
             theirs_scan += (t[k] - truth[k]).abs();

@@ -50,3 +50,13 @@ pub fn face_scan(
     collis_vision::synth::Scan::from_menpo(&test_input("menpo3d"), canonical)
         .unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// Angles of `rotation` relative to the frontal `neutral`, both face → camera, as turns in the
+/// camera's frame (the renders turn the head about the camera's axes).
+#[allow(dead_code)]
+pub fn turned_from(
+    rotation: &nalgebra::Rotation3<f64>,
+    neutral: &nalgebra::Rotation3<f64>,
+) -> [f64; 3] {
+    collis_vision::pose::angles_of(&(rotation * neutral.inverse())).as_array()
+}
