@@ -129,6 +129,7 @@ pub struct AngleStream<I, J> {
     trunk: Option<TrunkTracker<J>>,
     stage: HeadAngleStage,
     neutral: Option<[f64; 2]>,
+    still: Option<[f64; 2]>,
 }
 
 impl<I, J, E> AngleStream<I, J>
@@ -162,6 +163,7 @@ where
             }),
             stage: HeadAngleStage::new(&cfg.mounting, &cfg.trunk_mounting),
             neutral: cfg.neutral_s,
+            still: cfg.still_s,
         }
     }
 
@@ -549,11 +551,19 @@ where
 {
     type Item = Result<AngleSample, E>;
 
+    /// Samples where the sensor lay still (not worn: true rest found, or `still_s`) carry no
+    /// head angle: they come out with confidence 0, a gap for every analysis.
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        Some(
-            self.next_orientation()?
-                .map(|(t, q)| self.stage.angles(t, &q)),
-        )
+        let rest = self.head.rest().map(|r| [r.start_s, r.end_s]);
+        let still = self.still;
+        Some(self.next_orientation()?.map(|(t, q)| {
+            let mut a = self.stage.angles(t, &q);
+            let within = |s: Option<[f64; 2]>| s.is_some_and(|[a, b]| t >= a && t <= b);
+            if within(rest) || within(still) {
+                a.confidence = 0.0;
+            }
+            a
+        }))
     }
 }

@@ -24,7 +24,7 @@ fn demo_writes_summary_results_and_truth() {
         &std::fs::read_to_string(dir.path().join("demo/results.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(json["schema_version"], "1.3.0");
+    assert_eq!(json["schema_version"], "1.4.0");
     assert!(json["pattern"]["top"].is_string(), "{json}");
     assert_eq!(json["recording"]["source"], "imu");
     assert_eq!(json["recording"]["reference"]["kind"], "neutral");
@@ -179,6 +179,44 @@ fn expect_clean_error(args: &[&str], cwd: &Path, needle: &str) {
     assert!(
         out.contains(needle),
         "{args:?}: expected '{needle}' in: {out}"
+    );
+}
+
+#[test]
+fn an_output_over_its_own_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let o = collis(
+        &[
+            "simulate",
+            "--profile",
+            "laterocollis",
+            "--out",
+            "sim",
+            "--duration",
+            "5",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let input = p.join("sim/recording.csv");
+    std::os::unix::fs::symlink(&input, p.join("soft.csv")).unwrap();
+    std::fs::hard_link(&input, p.join("hard.csv")).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    for command in ["angles", "orient"] {
+        for output in [
+            "sim/recording.csv",
+            "sim/../sim/recording.csv",
+            "soft.csv",
+            "hard.csv",
+        ] {
+            let args = [command, "sim/recording.csv", "-o", output];
+            expect_clean_error(&args, p, "is the input");
+        }
+    }
+    assert!(
+        std::fs::read(&input).unwrap() == before,
+        "the recording is intact"
     );
 }
 

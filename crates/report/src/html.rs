@@ -7,7 +7,7 @@
 
 use crate::longitudinal::{botulinum_cycles, series, since_last_visit, trend, Figure};
 use crate::{plots, ReportError};
-use collis_core::results::{Results, TwstrsItem, NOTICE};
+use collis_core::results::{AxisStats, Results, TwstrsItem, NOTICE};
 use collis_store::{DbsSetting, DiaryEntry, Injection, Medication, SessionRow, Store, Subject};
 use std::fmt::Write;
 
@@ -65,8 +65,15 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn opt_deg(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{v:+.1}°"))
+/// A posture median with its 95 % uncertainty, e.g. `+28.4° ± 2.1°`.
+fn posture_deg(a: Option<&AxisStats>) -> String {
+    match a {
+        Some(a) => match a.uncertainty_deg {
+            Some(u) => format!("{:+.1}° ± {u:.1}°", a.median),
+            None => format!("{:+.1}°", a.median),
+        },
+        None => "–".into(),
+    }
 }
 
 const STYLE: &str = r#"
@@ -148,10 +155,10 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     };
     let _ = writeln!(
         h,
-        "<p><b>Median posture</b> rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
-        opt_deg(p.rotation_deg.map(|a| a.median)),
-        opt_deg(p.tilt_deg.map(|a| a.median)),
-        opt_deg(p.flexion_deg.map(|a| a.median)),
+        "<p><b>Median posture</b> (± 95 % uncertainty) rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
+        esc(&posture_deg(p.rotation_deg.as_ref())),
+        esc(&posture_deg(p.tilt_deg.as_ref())),
+        esc(&posture_deg(p.flexion_deg.as_ref())),
         esc(&tremor),
         m.jerks.rate_per_min,
         m.jerks.count,
@@ -375,7 +382,17 @@ fn twstrs_table(h: &mut String, r: &Results) {
                 );
             }
             None => {
-                let _ = write!(h, "<tr><td>{}</td><td class=\"n\">–</td><td colspan=\"2\">not scored for this recording</td></tr>", esc(name));
+                let key = name.split(' ').next().unwrap_or(name).replace('/', "_");
+                let why = t.unscored.iter().find(|u| u.item == key).map_or_else(
+                    || "not scored for this recording".to_string(),
+                    |u| format!("not scored: {}; to score it: {}", u.reason, u.remedy),
+                );
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td class=\"n\">–</td><td colspan=\"2\">{}</td></tr>",
+                    esc(name),
+                    esc(&why)
+                );
             }
         }
     }

@@ -48,6 +48,9 @@ pub struct SimOptions {
     /// Gyroscope bias of this size on every axis (°/s, signs drawn per axis), replacing the
     /// drawn bias (≈ 0.2 °/s on the independent recordings of issue 18).
     pub gyro_bias_dps: Option<f64>,
+    /// Seconds before the recording (negative times) when the sensor lay still, as on a
+    /// table before it is put on, in the pose it has at time 0: true rest.
+    pub still_before_s: f64,
 }
 
 impl SimOptions {
@@ -100,6 +103,7 @@ impl Default for SimOptions {
             trick: None,
             sway: None,
             gyro_bias_dps: None,
+            still_before_s: 0.0,
         }
     }
 }

@@ -19,10 +19,13 @@ pub struct SensorStream {
     opts: SimOptions,
     next: usize,
     count: usize,
+    /// Samples before time 0 with the sensor lying still.
+    still: usize,
 }
 
 impl SensorStream {
     pub fn new(opts: &SimOptions, site: Site) -> Self {
+        let still = (opts.still_before_s.max(0.0) * opts.rate_hz).round() as usize;
         let stream = match site {
             Site::Head => Stream::HeadNoise,
             Site::Trunk => Stream::TrunkNoise,
@@ -39,7 +42,8 @@ impl SensorStream {
             ),
             opts: opts.clone(),
             next: 0,
-            count: opts.sample_count(),
+            count: opts.sample_count() + still,
+            still,
         }
     }
 }
@@ -51,9 +55,21 @@ impl Iterator for SensorStream {
         if self.next >= self.count {
             return None;
         }
-        let t = self.opts.sample_time(self.next);
+        let k = self.next;
         self.next += 1;
-        let ideal = physics::ideal(|t| self.body.pose(self.site, t), self.field.at(t), t);
+        let ideal = if k < self.still {
+            // Lying still in the pose of time 0, before the recording starts.
+            let at_start = self.body.pose(self.site, 0.0);
+            let t = -((self.still - k) as f64) / self.opts.rate_hz;
+            (t, physics::ideal(|_| at_start, self.field.at(0.0), t))
+        } else {
+            let t = self.opts.sample_time(k - self.still);
+            (
+                t,
+                physics::ideal(|t| self.body.pose(self.site, t), self.field.at(t), t),
+            )
+        };
+        let (t, ideal) = ideal;
         let reading = self.errors.apply(&ideal);
         Some(ImuSample {
             time_s: t,
