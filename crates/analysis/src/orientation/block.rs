@@ -409,7 +409,11 @@ mod tests {
         low_pass_forward_backward(&mut x, 3.0, 0.01);
         // Away from the ends, a 60-s sine passes without delay and nearly unchanged.
         for (i, v) in x.iter().enumerate().skip(3000).take(6000) {
-            assert!((v[0] - (w * i as f64 * 0.01).sin()).abs() < 0.02, "{i}: {}", v[0]);
+            assert!(
+                (v[0] - (w * i as f64 * 0.01).sin()).abs() < 0.02,
+                "{i}: {}",
+                v[0]
+            );
             assert!((v[1] - 1.0).abs() < 1e-9 && (v[2] + 2.0).abs() < 1e-9);
         }
     }
