@@ -1,7 +1,25 @@
-//! Writing files so that a crash never leaves a half-written result behind.
+//! Writing files so that a crash never leaves a half-written result behind, nor a result
+//! written over its own input.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+
+/// Refuse to write `output` when it is the file `input` (also through a symbolic or hard
+/// link: the same device and inode): the output is created before the input is read to its
+/// end, so it would destroy the recording.
+pub fn refuse_same_file(input: &Path, output: &Path) -> anyhow::Result<()> {
+    if let (Ok(i), Ok(o)) = (std::fs::metadata(input), std::fs::metadata(output)) {
+        if (i.dev(), i.ino()) == (o.dev(), o.ino()) {
+            anyhow::bail!(
+                "{} is the input {} itself: write the output to another file",
+                output.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
 
 /// Write `bytes` to `path`. A regular file (or a new one) is written to a temporary file
 /// beside it, flushed to disk and renamed over `path` (atomic on POSIX file systems). Anything
@@ -31,6 +49,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::FileTypeExt;
+
+    #[test]
+    fn the_input_is_never_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (input, other) = (dir.path().join("in.csv"), dir.path().join("out.csv"));
+        std::fs::write(&input, "data").unwrap();
+        assert!(refuse_same_file(&input, &other).is_ok(), "a new file");
+        std::fs::write(&other, "old").unwrap();
+        assert!(refuse_same_file(&input, &other).is_ok(), "another file");
+        let (soft, hard) = (dir.path().join("soft.csv"), dir.path().join("hard.csv"));
+        std::os::unix::fs::symlink(&input, &soft).unwrap();
+        std::fs::hard_link(&input, &hard).unwrap();
+        let dotted = dir.path().join(".").join("in.csv");
+        for same in [&input, &soft, &hard, &dotted] {
+            let e = refuse_same_file(&input, same).unwrap_err().to_string();
+            assert!(e.contains("is the input"), "{e}");
+        }
+    }
 
     #[test]
     fn replaces_regular_files_atomically() {

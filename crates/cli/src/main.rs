@@ -9,6 +9,7 @@ mod face;
 mod fsutil;
 mod history;
 mod openface;
+mod out;
 mod pattern_summary;
 mod readme;
 mod run;
@@ -92,8 +93,18 @@ fn main() {
         Command::Trend(a) => commands::trend::run(&a),
         Command::Export(a) => commands::export::run(&a),
     };
-    if let Err(e) = result {
-        eprintln!("collis: error: {e:#}");
-        std::process::exit(2);
+    // What is still buffered goes out now, so that a failure to write it is reported too.
+    let result = result.and_then(|()| {
+        std::io::Write::flush(&mut std::io::stdout())
+            .map_err(|e| anyhow::Error::new(e).context("standard output"))
+    });
+    match result {
+        // The reader has what it wanted (`collis record list | head`): nothing went wrong here.
+        Err(e) if out::closed_pipe(&e) => {}
+        Err(e) => {
+            eprintln!("collis: error: {e:#}");
+            std::process::exit(2);
+        }
+        Ok(()) => {}
     }
 }

@@ -627,3 +627,96 @@ fn the_command_line_keeps_a_record_on_postgres_too() {
     assert!(events.lines().count() > 1, "{events}");
     psql(&format!("DROP DATABASE {name} WITH (FORCE)"));
 }
+
+/// A reader that stops early (`collis subject list | head`) ends the listing quietly; a full
+/// disk (`> /dev/full`) is a clear error; neither is a panic.
+#[test]
+fn a_closed_or_full_standard_output_is_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut subjects = String::from("code\n");
+    for i in 0..2000 {
+        subjects.push_str(&format!("P{i}\n"));
+    }
+    std::fs::write(p.join("subjects.csv"), subjects).unwrap();
+    ok(
+        &[
+            "table",
+            "import",
+            "subjects",
+            "subjects.csv",
+            "--db",
+            "r.db",
+        ],
+        p,
+    );
+    let collis = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_collis"));
+        c.args(args).args(["--db", "r.db"]).current_dir(p);
+        c
+    };
+    for args in [
+        &["subject", "list"][..],
+        &["record", "list"],
+        &["trend", "P1"],
+    ] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let o = collis(args).stdout(full).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("standard output: No space left on device") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+        let mut child = collis(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// The record's URL appears in errors without its password.
+#[test]
+fn a_database_password_is_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in [
+        "postgres://collis:s3cret@127.0.0.1:notaport/db",
+        "postgres://collis@127.0.0.1:notaport/db?password=s3cret",
+    ] {
+        let o = collis(&["subject", "list", "--db", url], dir.path());
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(
+            !out.contains("s3cret") && out.contains("opening the record postgres://collis"),
+            "{out}"
+        );
+    }
+}
+
+/// A file that is no database, or no server at the address, is said at once, not after the
+/// pool's 30-s wait as "pool timed out".
+#[test]
+fn a_database_that_cannot_be_opened_says_why_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a database\n".repeat(100)).unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("postgres://collis@{}/db", closed.local_addr().unwrap());
+    drop(closed);
+    for (db, reason) in [
+        ("notes.txt", "file is not a database"),
+        (url.as_str(), "Connection refused"),
+    ] {
+        let t = std::time::Instant::now();
+        let o = collis(&["subject", "list", "--db", db], dir.path());
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(out.contains(reason) && !out.contains("timed out"), "{out}");
+        assert!(t.elapsed().as_secs() < 10, "{db}: {:?}", t.elapsed());
+    }
+}

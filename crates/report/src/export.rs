@@ -73,7 +73,8 @@ impl Table {
         self.columns.first().map_or(0, |(_, v)| v.len())
     }
 
-    /// The table as CSV: a header, then one line per row; missing values are empty.
+    /// The table as CSV: a header, then one line per row; missing values are empty, and text
+    /// a spreadsheet would run as a formula is quoted ([`collis_store::spreadsheet_cell`]).
     pub fn write_csv(&self, out: impl Write, file: &str) -> Result<(), ReportError> {
         let err = |e: csv::Error| ReportError::Csv {
             file: file.to_string(),
@@ -83,8 +84,13 @@ impl Table {
         w.write_record(self.columns.iter().map(|(n, _)| *n))
             .map_err(err)?;
         for row in 0..self.rows() {
-            w.write_record(self.columns.iter().map(|(_, v)| v.cell(row)))
-                .map_err(err)?;
+            let cells: Vec<String> = self.columns.iter().map(|(_, v)| v.cell(row)).collect();
+            w.write_record(
+                cells
+                    .iter()
+                    .map(|c| collis_store::spreadsheet_cell(c).into_owned()),
+            )
+            .map_err(err)?;
         }
         w.flush().map_err(|e| ReportError::Io(file.to_string(), e))
     }
@@ -487,6 +493,26 @@ mod tests {
             },
             event_count: id,
         }
+    }
+
+    #[test]
+    fn file_names_never_run_as_formulas_in_a_spreadsheet() {
+        let mut s = session(1, Some(-27.25));
+        s.file_name = Some("=HYPERLINK(\"http://evil.example\")".into());
+        let mut csv = Vec::new();
+        sessions_table(&[s])
+            .write_csv(&mut csv, "sessions.csv")
+            .unwrap();
+        let mut r = csv::Reader::from_reader(&csv[..]);
+        let header = r.headers().unwrap().clone();
+        let row = r.records().next().unwrap().unwrap();
+        let cell = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+        assert_eq!(cell("file_name"), "'=HYPERLINK(\"http://evil.example\")");
+        assert_eq!(
+            cell("rotation_median_deg"),
+            "-27.25",
+            "numbers stay numbers"
+        );
     }
 
     #[test]

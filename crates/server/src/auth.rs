@@ -2,9 +2,15 @@
 //! default, and any other address needs a token, which is then checked on every request and
 //! WebSocket upgrade (`Authorization: Bearer T`, a `collis_token` cookie, or `?token=T`, which
 //! also sets the cookie so the pages and their WebSockets work in a browser).
+//!
+//! Without a token the server trusts the computer it runs on, not every page its browser
+//! opens: it answers only requests addressed to a loopback name with its own port in `Host`
+//! (`localhost`, `127.0.0.1`, `[::1]`: a foreign name is DNS rebinding), and it refuses
+//! WebSocket upgrades and state-changing requests (POST, PUT, PATCH, DELETE) whose `Origin` is
+//! another site, whatever their content type.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -82,15 +88,30 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Middleware: with a token configured, every request must present it.
-pub async fn require_token(
-    State(token): State<Arc<Option<String>>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let Some(token) = token.as_deref() else {
-        return next.run(req).await;
-    };
+/// What every request is checked against: the token, or without one the loopback port.
+pub struct Access {
+    pub token: Option<String>,
+    /// The port the server listens on (a loopback `Host` or `Origin` must name it).
+    pub port: u16,
+}
+
+/// Middleware: with a token configured, every request must present it; without one, every
+/// request must come to the loopback server as such ([`loopback_request`]).
+pub async fn check(State(access): State<Arc<Access>>, req: Request, next: Next) -> Response {
+    match access.token.as_deref() {
+        Some(token) => require_token(token, req, next).await,
+        None => match loopback_request(&req, access.port) {
+            Ok(()) => next.run(req).await,
+            Err(e) => (
+                StatusCode::FORBIDDEN,
+                axum::Json(serde_json::json!({ "error": e })),
+            )
+                .into_response(),
+        },
+    }
+}
+
+async fn require_token(token: &str, req: Request, next: Next) -> Response {
     let ok = presented(&req)
         .iter()
         .any(|t| same(t.as_bytes(), token.as_bytes()));
@@ -115,6 +136,60 @@ pub async fn require_token(
     resp
 }
 
+/// Whether `authority` (`HOST[:PORT]`, as in `Host`) names this computer's loopback on `port`.
+fn loopback_authority(authority: &str, port: u16) -> bool {
+    let (host, given) = match authority.rfind(']') {
+        Some(end) if authority.starts_with('[') => authority.split_at(end + 1),
+        _ => match authority.rfind(':') {
+            Some(c) => authority.split_at(c),
+            None => (authority, ""),
+        },
+    };
+    let given = match given.strip_prefix(':') {
+        Some(p) => p.parse::<u16>().ok(),
+        None if given.is_empty() => Some(80),
+        None => None,
+    };
+    ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|h| host.eq_ignore_ascii_case(h))
+        && given == Some(port)
+}
+
+/// Without a token: a loopback `Host`, and no other site's `Origin` on a WebSocket upgrade or
+/// a state-changing request; the reason for refusing otherwise.
+fn loopback_request(req: &Request, port: u16) -> Result<(), String> {
+    let h = req.headers();
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !host.is_some_and(|a| loopback_authority(a, port)) {
+        return Err(format!(
+            "this Collis server answers only as localhost:{port}, 127.0.0.1:{port} or [::1]:{port} \
+             (Host: {})",
+            host.unwrap_or("none")
+        ));
+    }
+    let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let upgrade = h
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let Some(origin) = h.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let ours = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.strip_prefix("http://"))
+        .is_some_and(|a| loopback_authority(a, port));
+    if (changes || upgrade) && !ours {
+        return Err(format!(
+            "refused: a request from another site ({})",
+            String::from_utf8_lossy(origin.as_bytes())
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +211,31 @@ mod tests {
         assert!(!same(b"abc", b"abcd"));
         assert_eq!(percent_decode("a%2Fb+c"), "a/b c");
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn loopback_names_with_the_port_only() {
+        for ok in [
+            "localhost:8750",
+            "LOCALHOST:8750",
+            "127.0.0.1:8750",
+            "[::1]:8750",
+        ] {
+            assert!(loopback_authority(ok, 8750), "{ok}");
+        }
+        assert!(loopback_authority("localhost", 80));
+        for bad in [
+            "localhost",
+            "localhost:8751",
+            "evil.example:8750",
+            "127.0.0.1.evil.example:8750",
+            "localhost.:8750",
+            "[::1]",
+            "[::2]:8750",
+            "127.0.0.1:8750:8750",
+            "",
+        ] {
+            assert!(!loopback_authority(bad, 8750), "{bad}");
+        }
     }
 }

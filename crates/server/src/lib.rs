@@ -3,6 +3,7 @@
 //! `sources → samples → orientation → head angles → analyses → results` stays where it is
 //! (collis-analysis); this crate is the thin web layer over it:
 //! - [`auth`]: loopback by default, a token for anything else, checked on every request;
+//!   without a token, only loopback host names and no other site's requests;
 //! - [`api`]: the JSON REST API behind every page (subjects, sessions, trends, reports,
 //!   upload-and-analyse), described by the OpenAPI document [`openapi`] generates from the code;
 //! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
@@ -33,6 +34,7 @@ use collis_store::Store;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// The default address: loopback only.
@@ -41,6 +43,11 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8750";
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
 /// Live streams served at once by default; more are refused (503) rather than slowing all.
 pub const DEFAULT_MAX_LIVE_STREAMS: usize = 64;
+/// Largest JSON request body (subjects, feedback settings); only uploads may be larger.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// A live stream whose client sends nothing for this long is closed by default (an idle or
+/// half-open connection gives its place back).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Analyses a file the way `collis analyze` does (the binary supplies its own wiring, so
 /// the server and the command line give the same results for the same file).
@@ -73,6 +80,8 @@ pub struct ServerConfig {
     pub recordings_dir: PathBuf,
     pub max_upload_bytes: u64,
     pub max_live_streams: usize,
+    /// Live streams whose client sends nothing for this long are closed.
+    pub idle_timeout: Duration,
     /// Directory of the face models (`None`: `$COLLIS_MODELS`, else the user cache).
     pub models_dir: Option<PathBuf>,
     /// Head sensors streaming over UDP: the address and the plan each stream follows.
@@ -134,24 +143,26 @@ impl AppState {
     }
 }
 
-/// The application: pages, API and live streams, behind the token check.
+/// The application: pages, API and live streams, behind the access check ([`auth::check`];
+/// `state.cfg.addr` is the address actually listened on). Uploads stream to a file under their
+/// own limit; every other body is held in memory, so it is limited to [`MAX_JSON_BYTES`].
 pub fn app(state: AppState) -> Router {
-    let token = Arc::new(state.cfg.token.clone());
+    let access = Arc::new(auth::Access {
+        token: state.cfg.token.clone(),
+        port: state.cfg.addr.port(),
+    });
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
         .merge(live::routes())
-        .layer(DefaultBodyLimit::disable())
-        .layer(axum::middleware::from_fn_with_state(
-            token,
-            auth::require_token,
-        ))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn_with_state(access, auth::check))
         .with_state(state)
 }
 
 /// Check the bind policy, open the record and bind the address; the caller runs the returned
 /// server (e.g. `axum::serve(listener, router)`).
-pub async fn bind(cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router), ServeError> {
+pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router), ServeError> {
     auth::check_bind(&cfg.addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
     let db = cfg.db.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(db.as_deref()))
@@ -172,6 +183,8 @@ pub async fn bind(cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router)
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|e| ServeError::Bind(cfg.addr, e))?;
+    // The port given may be 0 (any free one): loopback requests must name the one chosen.
+    cfg.addr = listener.local_addr()?;
     if let Some((addr, _)) = &cfg.udp {
         auth::check_bind(addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
     }

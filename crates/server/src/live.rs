@@ -6,9 +6,10 @@
 //! Messages from the client (JSON text): a sample
 //! `{"seq": 17, "t": 0.17, "gyr": [x, y, z], "acc": [x, y, z], "mag": [x, y, z]}` (rad/s, m/s²,
 //! any consistent magnetometer unit; `mag` optional), an array of samples, or a control
-//! message: `{"type": "feedback", ...settings}` or `{"type": "stop"}`.
-//! Messages to the client: `calibrating`, `angles` (one per delivered sample), `figures`,
-//! `warning`, and finally `done` with the score, the stored session and the stream's
+//! message: `{"type": "feedback", ...settings}` or `{"type": "stop"}`. A sample whose `seq`
+//! runs more than [`MAX_AHEAD_S`] seconds ahead of the stream is refused (`warning`, counted
+//! invalid). Messages to the client: `calibrating`, `angles` (one per delivered sample),
+//! `figures`, `warning`, and finally `done` with the score, the stored session and the stream's
 //! accounting (received, delivered, reordered, late, duplicate, lost, invalid) and the
 //! server-side latency from a message's arrival to its cue being sent (p50/p99).
 //!
@@ -18,7 +19,7 @@
 //! as a session of the subject. The saved file can be reopened like any imported recording.
 
 use crate::api::ApiError;
-use crate::stream::{Accounting, Reorder};
+use crate::stream::{Accounting, Reorder, MAX_AHEAD_S};
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -445,6 +446,18 @@ impl Stream {
         }
     }
 
+    /// Refuses sample `seq` when it runs more than [`MAX_AHEAD_S`] ahead of the stream (it
+    /// would open a gap to account for); the reason, to be told and the sample counted invalid.
+    pub(crate) fn check_seq(&self, seq: u64) -> Result<(), String> {
+        let limit = (MAX_AHEAD_S * self.plan.cfg.rate_hz).ceil() as u64;
+        match self.reorder.too_far_ahead(seq, limit) {
+            Some(m) => Err(format!(
+                "sample {seq}: more than {MAX_AHEAD_S} s ahead of sample {m}"
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Take sample `seq` (in any order); what is now in order goes through the pipeline and
     /// its output into `frames`.
     pub(crate) fn push(
@@ -566,6 +579,37 @@ pub(crate) fn session_stem(subject: Option<&str>, exercise: &str) -> String {
     )
 }
 
+/// A live stream's incoming side: its client must send something every `idle`, so an idle or
+/// half-open connection is closed and gives its place back.
+pub(crate) struct Inbox {
+    idle: Duration,
+    deadline: tokio::time::Instant,
+}
+
+impl Inbox {
+    pub(crate) fn new(idle: Duration) -> Self {
+        Inbox {
+            idle,
+            deadline: tokio::time::Instant::now() + idle,
+        }
+    }
+
+    /// The next message (`None`: the connection closed or failed), or why the stream ends
+    /// when nothing came for `idle`. Cancel-safe (a `select!` branch).
+    pub(crate) async fn recv(&mut self, socket: &mut WebSocket) -> Result<Option<Message>, String> {
+        match tokio::time::timeout_at(self.deadline, socket.recv()).await {
+            Ok(m) => {
+                self.deadline = tokio::time::Instant::now() + self.idle;
+                Ok(m.and_then(Result::ok))
+            }
+            Err(_) => Err(format!(
+                "nothing received for {} s: the stream is closed as idle",
+                self.idle.as_secs_f64()
+            )),
+        }
+    }
+}
+
 pub(crate) async fn send(socket: &mut WebSocket, v: &Value) -> bool {
     socket
         .send(Message::Text(v.to_string().into()))
@@ -586,16 +630,25 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
     let mut last_figures = Instant::now();
     let mut error: Option<String> = None;
     let mut frames = Vec::new();
-    while let Some(msg) = socket.recv().await {
+    let mut inbox = Inbox::new(st.cfg.idle_timeout);
+    loop {
+        let msg = match inbox.recv(&mut socket).await {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        };
         let arrived = Instant::now();
         let text = match msg {
-            Ok(Message::Text(t)) => t,
-            Ok(Message::Close(_)) | Err(_) => break,
-            Ok(Message::Binary(_)) => {
+            Message::Text(t) => t,
+            Message::Close(_) => break,
+            Message::Binary(_) => {
                 error = Some("binary messages are not samples: send JSON text".into());
                 break;
             }
-            Ok(_) => continue,
+            _ => continue,
         };
         let items = match Incoming::parse(&text) {
             Ok(Incoming::Control(Control::Stop)) => break,
@@ -621,22 +674,42 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         }
         frames.clear();
         let mut failed = None;
+        let mut refused = Vec::new();
         for item in items {
             match serde_json::from_value::<WireSample>(item)
                 .ok()
                 .and_then(|w| Some((w.seq, w.sample()?)))
             {
-                Some((seq, sample)) => {
-                    if let Err(e) = s.push(seq, sample, &mut frames) {
-                        failed = Some(e);
+                Some((seq, sample)) => match s.check_seq(seq) {
+                    Ok(()) => {
+                        if let Err(e) = s.push(seq, sample, &mut frames) {
+                            failed = Some(e);
+                        }
                     }
-                }
+                    Err(e) => {
+                        s.invalid();
+                        refused.push(e);
+                    }
+                },
                 None => s.invalid(),
             }
         }
         if let Some(e) = failed {
             error = Some(e);
             break;
+        }
+        if !refused.is_empty() {
+            // The first reasons say it; a batch of thousands needs no thousand lines.
+            let first = refused
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
+            let w = json!({"type": "warning", "message": format!("{} ignored: {first}", refused.len())});
+            if !send(&mut socket, &w).await {
+                break;
+            }
         }
         if !frames.is_empty() {
             let v = json!({"type": "angles", "frames": frames});

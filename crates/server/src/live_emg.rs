@@ -28,9 +28,9 @@
 
 use crate::api::ApiError;
 use crate::live::{
-    close_with, finite_positive, score_and_store, send, session_stem, MAX_MESSAGE_BYTES,
+    close_with, finite_positive, score_and_store, send, session_stem, Inbox, MAX_MESSAGE_BYTES,
 };
-use crate::stream::Reorder;
+use crate::stream::{Reorder, MAX_AHEAD_S};
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -59,9 +59,6 @@ pub const DEFAULT_REST_S: f64 = collis_analysis::emg::mains::DETECT_S;
 /// Default physical range of the recording, ± in the channel unit: ±5 mV covers surface EMG
 /// with hum and electrode drift (0.15 µV steps in 16-bit EDF).
 pub const DEFAULT_RANGE: f64 = 5000.0;
-/// A block's sequence number may run this many seconds ahead of the highest seen; further
-/// is refused (it would open a gap the recording would have to fill).
-pub const MAX_AHEAD_S: f64 = 5.0;
 
 /// Options of a live EMG stream (query string of the WebSocket URL).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -299,9 +296,8 @@ struct EmgStream {
     plan: EmgPlan,
     reorder: Reorder<(u64, Vec<Vec<f64>>)>,
     recorder: Recorder,
-    /// The next block in sequence, and the highest sequence number seen.
+    /// The next block in sequence.
     next_seq: Option<u64>,
-    max_seen: Option<u64>,
     /// Last sample of each channel (written for lost blocks).
     held: Vec<f64>,
     /// Blocks that arrived (read or not), that could not be read, that went through the
@@ -329,7 +325,6 @@ impl EmgStream {
                 writer: None,
             },
             next_seq: None,
-            max_seen: None,
             held: vec![0.0; plan.cfg.setup.channels.len()],
             received: 0,
             invalid: 0,
@@ -366,13 +361,11 @@ impl EmgStream {
             ));
         }
         let ahead = (MAX_AHEAD_S * self.plan.rate_hz() / self.plan.block as f64).ceil() as u64;
-        if let Some(m) = self.max_seen.or(self.next_seq) {
-            if b.seq > m + ahead {
-                return Err(format!(
-                    "block {}: more than {MAX_AHEAD_S} s ahead of block {m}",
-                    b.seq
-                ));
-            }
+        if let Some(m) = self.reorder.too_far_ahead(b.seq, ahead) {
+            return Err(format!(
+                "block {}: more than {MAX_AHEAD_S} s ahead of block {m}",
+                b.seq
+            ));
         }
         Ok((b.seq, b.data))
     }
@@ -388,7 +381,6 @@ impl EmgStream {
             self.after_end += 1;
             return Ok(());
         }
-        self.max_seen = Some(self.max_seen.map_or(seq, |m| m.max(seq)));
         let mut ready = Vec::new();
         self.reorder.push(seq, (seq, data), |x| ready.push(x));
         ready
@@ -552,7 +544,8 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: EmgPlan, live: Li
     });
     let mut error: Option<String> = None;
     if send(&mut socket, &hello).await {
-        error = serve_messages(&mut socket, &mut s, &hub).await;
+        let inbox = Inbox::new(st.cfg.idle_timeout);
+        error = serve_messages(&mut socket, inbox, &mut s, &hub).await;
     }
     let mut frames = Vec::new();
     if let Err(e) = s.drain(&mut frames) {
@@ -568,6 +561,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: EmgPlan, live: Li
 /// Read and answer messages until the client stops, the exercise ends or an error (returned).
 async fn serve_messages(
     socket: &mut WebSocket,
+    mut inbox: Inbox,
     s: &mut EmgStream,
     hub: &tokio::sync::broadcast::Sender<String>,
 ) -> Option<String> {
@@ -575,9 +569,10 @@ async fn serve_messages(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         let msg = tokio::select! {
-            m = socket.recv() => match m {
-                Some(m) => m,
-                None => return None,
+            m = inbox.recv(socket) => match m {
+                Ok(Some(m)) => m,
+                Ok(None) => return None,
+                Err(e) => return Some(e),
             },
             _ = tick.tick() => match s.flush() {
                 Ok(()) => continue,
@@ -586,12 +581,12 @@ async fn serve_messages(
         };
         let arrived = Instant::now();
         let text = match msg {
-            Ok(Message::Text(t)) => t,
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(Message::Binary(_)) => {
+            Message::Text(t) => t,
+            Message::Close(_) => return None,
+            Message::Binary(_) => {
                 return Some("binary messages are not blocks: send JSON text".into())
             }
-            Ok(_) => continue,
+            _ => continue,
         };
         let mut reasons = Vec::new();
         let items = match parse(&text) {

@@ -11,7 +11,7 @@
 
 use crate::api::ApiError;
 use crate::live::{
-    close_with, head_score, score_and_store, send, trick_phase, LivePlan, LiveQuery,
+    close_with, head_score, score_and_store, send, trick_phase, Inbox, LivePlan, LiveQuery,
 };
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -190,11 +190,20 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
     }
     let mut error: Option<String> = None;
     let mut last_figures = Instant::now();
-    while let Some(msg) = socket.recv().await {
+    let mut inbox = Inbox::new(st.cfg.idle_timeout);
+    loop {
+        let msg = match inbox.recv(&mut socket).await {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        };
         let arrived = Instant::now();
         let bytes = match msg {
-            Ok(Message::Binary(b)) => b,
-            Ok(Message::Text(t)) => {
+            Message::Binary(b) => b,
+            Message::Text(t) => {
                 match serde_json::from_str::<Value>(&t) {
                     Ok(v) if v["type"] == "stop" => break,
                     Ok(v) if v["type"] == "feedback" => {
@@ -206,8 +215,8 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
                 }
                 continue;
             }
-            Ok(Message::Close(_)) | Err(_) => break,
-            Ok(_) => continue,
+            Message::Close(_) => break,
+            _ => continue,
         };
         if arrived.duration_since(s.window.0).as_secs_f64() > 1.0 {
             s.window = (arrived, 0.0);

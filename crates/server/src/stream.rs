@@ -2,13 +2,18 @@
 //! sequence number and may be lost, duplicated or reordered on the way. A small reorder
 //! window puts them back in order; every sample is accounted for as delivered (in order or
 //! after reordering), late (arrived after its place was given up), duplicate, or lost (never
-//! arrived). Pure: no clock, no I/O.
+//! arrived). Work per sample is bounded whatever the sequence numbers: a stream refuses samples
+//! too far ahead ([`Reorder::too_far_ahead`]) and losses are counted, not walked. Pure: no
+//! clock, no I/O.
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Samples held back waiting for a missing one before it is given up as lost.
 pub const REORDER_WINDOW: usize = 16;
+/// A sample's sequence number may run this many seconds ahead of the highest seen (or the next
+/// expected); further is refused: it would open a gap the stream would have to account for.
+pub const MAX_AHEAD_S: f64 = 5.0;
 /// Sequence numbers given up as lost that are remembered, to tell a late arrival from a
 /// duplicate of a delivered sample.
 const LOST_MEMORY: usize = 4096;
@@ -34,6 +39,8 @@ pub struct Accounting {
 #[derive(Debug)]
 pub struct Reorder<T> {
     next: Option<u64>,
+    /// The last sequence number there is (`u64::MAX`) was delivered: nothing can follow it.
+    spent: bool,
     /// The highest sequence number seen so far.
     max_seen: Option<u64>,
     held: BTreeMap<u64, T>,
@@ -45,6 +52,7 @@ impl<T> Default for Reorder<T> {
     fn default() -> Self {
         Reorder {
             next: None,
+            spent: false,
             max_seen: None,
             held: BTreeMap::new(),
             given_up: BTreeSet::new(),
@@ -58,11 +66,18 @@ impl<T> Reorder<T> {
         self.acct
     }
 
+    /// Whether `seq` runs more than `limit` sequence numbers ahead of the highest seen (or the
+    /// next expected); `Some` of that number when it does, so the sample can be refused.
+    pub fn too_far_ahead(&self, seq: u64, limit: u64) -> Option<u64> {
+        let m = self.max_seen.or(self.next)?;
+        (seq > m.saturating_add(limit)).then_some(m)
+    }
+
     /// Take sample `seq`; every sample that is now in order goes to `out`, in order.
     pub fn push(&mut self, seq: u64, sample: T, mut out: impl FnMut(T)) {
         self.acct.received += 1;
         let next = *self.next.get_or_insert(seq);
-        if seq < next {
+        if seq < next || self.spent {
             if self.given_up.remove(&seq) {
                 self.acct.late += 1;
             } else {
@@ -92,11 +107,11 @@ impl<T> Reorder<T> {
     fn give_up_to(&mut self, first: u64) {
         let n = self.next.as_mut().expect("a held sample set next");
         self.acct.lost += first - *n;
-        for seq in *n..first {
-            self.given_up.insert(seq);
-            if self.given_up.len() > LOST_MEMORY {
-                self.given_up.pop_first();
-            }
+        // Only the last LOST_MEMORY of them can be remembered: a wide gap is not walked.
+        let from = first.saturating_sub(LOST_MEMORY as u64).max(*n);
+        self.given_up.extend(from..first);
+        while self.given_up.len() > LOST_MEMORY {
+            self.given_up.pop_first();
         }
         *n = first;
     }
@@ -114,7 +129,13 @@ impl<T> Reorder<T> {
         while let Some(s) = self.held.remove(n) {
             self.acct.delivered += 1;
             out(s);
-            *n += 1;
+            match n.checked_add(1) {
+                Some(after) => *n = after,
+                None => {
+                    self.spent = true;
+                    return;
+                }
+            }
         }
     }
 }
@@ -158,6 +179,25 @@ mod tests {
         assert_eq!((a.lost, a.late), (1, 1));
         // Every arrival is accounted for.
         assert_eq!(a.received, a.delivered + a.late + a.duplicate);
+    }
+
+    #[test]
+    fn a_huge_gap_is_counted_not_walked() {
+        let (out, a) = run(&[0, 1_000_000_000_000_000_000, u64::MAX]);
+        assert_eq!(out, [0, 1_000_000_000_000_000_000, u64::MAX]);
+        assert_eq!(a.lost, u64::MAX - 2);
+        let (out, a) = run(&[u64::MAX, u64::MAX]);
+        assert_eq!((out.len(), a.duplicate), (1, 1));
+    }
+
+    #[test]
+    fn samples_too_far_ahead_are_told() {
+        let mut r = Reorder::default();
+        assert_eq!(r.too_far_ahead(u64::MAX, 10), None, "nothing seen yet");
+        r.push(5, (), |_| {});
+        assert_eq!(r.too_far_ahead(15, 10), None);
+        assert_eq!(r.too_far_ahead(16, 10), Some(5));
+        assert_eq!(r.too_far_ahead(u64::MAX, u64::MAX), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //!   These have no sequence number: the sample slot `round((t − t₀) × rate)` stands for it, so
 //!   loss and reordering are still counted.
 //!
+//! A sample too far ahead of its stream is refused as on a WebSocket (a `warning` to the
+//! watchers, counted invalid).
+//!
 //! A UDP sender cannot answer a WebSocket, so the angles, cues and figures of each stream go
 //! to whoever watches it (`/api/live/streams`, `/api/live/watch?stream=…`: the live page).
 //! A stream ends after [`IDLE_END_S`] without datagrams; its recording is then analysed and,
@@ -186,7 +189,13 @@ pub async fn run(socket: UdpSocket, st: AppState, plan: LivePlan, token: Option<
                         None => line,
                     };
                     match parse_line(line, plan.cfg.rate_hz, &mut u.t0) {
-                        Ok(Some((seq, s))) => { let _ = u.stream.push(seq, s, &mut frames); }
+                        Ok(Some((seq, s))) => match u.stream.check_seq(seq) {
+                            Ok(()) => { let _ = u.stream.push(seq, s, &mut frames); }
+                            Err(e) => {
+                                u.stream.invalid();
+                                let _ = u.tx.send(json!({"type": "warning", "message": format!("ignored: {e}")}).to_string());
+                            }
+                        },
                         Ok(None) => {}
                         Err(_) => u.stream.invalid(),
                     }

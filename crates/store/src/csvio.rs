@@ -1,6 +1,10 @@
 //! CSV import and export of subjects, treatments and the diary: one table per file, one row per
 //! record (per muscle dose for injections), the subject's code in every row. An import is one
 //! transaction: a bad row (reported with its line) stores nothing of the file.
+//!
+//! Text that a spreadsheet would run as a formula (a note or a product starting with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return) is written with a single quote in front
+//! ([`spreadsheet_cell`], as OWASP recommends against CSV injection), and read back without it.
 
 use crate::records::{insert_dbs, insert_diary, insert_injection, insert_medication};
 use crate::{
@@ -9,6 +13,7 @@ use crate::{
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 /// A table that can go through CSV.
@@ -77,13 +82,54 @@ fn csv_error(file: &str, line: u64, e: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// How a cell starts when a spreadsheet would run it as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet shows and never runs: text starting like a formula gets a single
+/// quote in front; numbers such as `-3.5` stay as they are. Text that already starts with
+/// quotes before such a character gets one more, so reading back gives exactly what was
+/// written.
+pub fn spreadsheet_cell(cell: &str) -> Cow<'_, str> {
+    if cell.trim_start_matches('\'').starts_with(FORMULA_START) && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The text of a cell [`spreadsheet_cell`] wrote.
+fn cell_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
 fn write_rows<T: Serialize>(out: impl Write, rows: impl IntoIterator<Item = T>) -> Result<usize> {
-    let mut w = csv::Writer::from_writer(out);
+    let invalid = |e: csv::Error| StoreError::invalid("CSV", e.to_string());
+    // Serialised first (a header from the fields, then the rows), then each cell made safe.
+    let mut plain = csv::Writer::from_writer(Vec::new());
     let mut n = 0;
     for r in rows {
-        w.serialize(r)
-            .map_err(|e| StoreError::invalid("CSV", e.to_string()))?;
+        plain.serialize(r).map_err(invalid)?;
         n += 1;
+    }
+    let plain = plain
+        .into_inner()
+        .map_err(|e| StoreError::invalid("CSV", e.to_string()))?;
+    let mut w = csv::Writer::from_writer(out);
+    let mut records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&plain[..])
+        .into_records();
+    if let Some(header) = records.next() {
+        w.write_record(&header.map_err(invalid)?).map_err(invalid)?;
+    }
+    for rec in records {
+        let rec = rec.map_err(invalid)?;
+        let cells: Vec<Cow<str>> = rec.iter().map(spreadsheet_cell).collect();
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(invalid)?;
     }
     w.flush()
         .map_err(|e| StoreError::Io("CSV output".into(), e))?;
@@ -141,6 +187,7 @@ fn read_rows<T: for<'de> Deserialize<'de>>(input: impl Read, file: &str) -> Resu
             csv_error(file, line, e)
         })?;
         let line = rec.position().map_or(0, |p| p.line());
+        let rec: csv::StringRecord = rec.iter().map(cell_text).collect();
         let row: T = rec
             .deserialize(Some(&headers))
             .map_err(|e| csv_error(file, line, e))?;
@@ -154,7 +201,7 @@ fn read_rows<T: for<'de> Deserialize<'de>>(input: impl Read, file: &str) -> Resu
 pub fn import_csv(store: &Store, table: Table, input: impl Read, file: &str) -> Result<usize> {
     let at = |line: u64| move |e: StoreError| csv_error(file, line, e);
     store.block(async {
-        let mut tx = store.pool.begin().await?;
+        let mut tx = store.begin_write().await?;
         let mut n = 0;
         match table {
             Table::Subjects => {

@@ -18,7 +18,7 @@ mod sessions;
 mod subjects;
 mod vocab;
 
-pub use csvio::{export_csv, import_csv, Table};
+pub use csvio::{export_csv, import_csv, spreadsheet_cell, Table};
 pub use error::StoreError;
 pub use records::{DbsSetting, DiaryEntry, Dose, Injection, Medication};
 pub use sessions::{content_sha256, Added, Figures, NewSession, SessionEvent, SessionRow};
@@ -26,9 +26,10 @@ pub use subjects::Subject;
 pub use vocab::{AFFECTED_SIDES, GUIDANCE, SEXES, SIDES};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::future::Future;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -90,24 +91,34 @@ impl Store {
             .build()
             .map_err(|e| StoreError::Io("the database runtime".into(), e))?;
         let pool = rt.block_on(async {
-            AnyPoolOptions::new()
-                // One connection: the CLI does one thing at a time, and SQLite writes serialise.
-                .max_connections(1)
-                .after_connect(move |conn, _| {
-                    Box::pin(async move {
-                        if backend == Backend::Sqlite {
-                            // WAL: readers never block the writer, and a killed writer leaves
-                            // the last committed state. FULL: a commit is on disk when it returns.
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = FULL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        }
-                        Ok(())
-                    })
-                })
-                .connect(&url)
+            // One connection first, prepared as the pool's are: what is wrong (no server, not a
+            // database, a read-only file) is said at once, where the pool would retry for 30 s
+            // and then say only that it timed out.
+            let probe = async {
+                let mut conn = AnyConnection::connect(&url).await?;
+                prepare(&mut conn, backend).await?;
+                conn.close().await
+            };
+            tokio::time::timeout(OPEN_TIMEOUT, probe)
                 .await
+                .map_err(|_| {
+                    StoreError::Io(
+                        redact(&url),
+                        std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!("no answer within {} s", OPEN_TIMEOUT.as_secs()),
+                        ),
+                    )
+                })??;
+            Ok::<_, StoreError>(
+                AnyPoolOptions::new()
+                    // One connection: the CLI does one thing at a time, and SQLite writes
+                    // serialise.
+                    .max_connections(1)
+                    .after_connect(move |conn, _| Box::pin(prepare(conn, backend)))
+                    .connect(&url)
+                    .await?,
+            )
         })?;
         let store = Store {
             rt,
@@ -140,14 +151,42 @@ impl Store {
         Ok(sqlx::Row::try_get(&row, "v")?)
     }
 
+    /// Start a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a second writer then waits for it (busy timeout) instead of failing with
+    /// "database is locked" when its read snapshot cannot be upgraded to a write.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        Ok(self.pool.begin_with(begin).await?)
+    }
+
     fn block<T>(&self, f: impl Future<Output = Result<T>>) -> Result<T> {
         self.rt.block_on(f)
     }
 }
 
-/// `url` without the password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+/// How long opening the record may wait for the database to answer.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every connection is set to. SQLite: wait up to 10 s for another writer; WAL, so readers
+/// never block the writer and a killed writer leaves the last committed state; FULL, so a
+/// commit is on disk when it returns; foreign keys checked.
+async fn prepare(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
+    if backend == Backend::Sqlite {
+        conn.execute("PRAGMA busy_timeout = 10000").await?;
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        conn.execute("PRAGMA synchronous = FULL").await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    Ok(())
+}
+
+/// `url` (or a SQLite path) without its password, for messages: the one in the user
+/// information (`postgres://user:***@host`) and a `password=` query parameter.
+pub fn redact(url: &str) -> String {
+    let mut out = match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
             match creds.find(':') {
@@ -156,7 +195,18 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    };
+    if let Some(q) = out.find('?') {
+        let query: Vec<String> = out[q + 1..]
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{}?{}", &out[..q], query.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -170,6 +220,11 @@ mod tests {
             "postgres://collis:***@127.0.0.1:5432/db"
         );
         assert_eq!(redact("postgres://127.0.0.1/db"), "postgres://127.0.0.1/db");
+        assert_eq!(
+            redact("postgres://c@h/db?sslmode=disable&password=secret"),
+            "postgres://c@h/db?sslmode=disable&password=***"
+        );
+        assert_eq!(redact("/home/a/collis.db"), "/home/a/collis.db");
         let (u, b) = url_for("postgresql://h/db").unwrap();
         assert_eq!((u.as_str(), b), ("postgresql://h/db", Backend::Postgres));
         let dir = tempfile::tempdir().unwrap();

@@ -269,7 +269,7 @@ impl Store {
 
     pub fn add_injection(&self, i: &Injection) -> Result<i64> {
         self.block(async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             let id = insert_injection(&mut tx, i).await?;
             tx.commit().await?;
             Ok(id)

@@ -281,7 +281,7 @@ impl Store {
     /// Store a session (and its events) in one transaction, unless the same content is stored.
     pub fn add_session(&self, s: &NewSession) -> Result<Added> {
         self.block(async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             let added = insert(&mut tx, s).await?;
             tx.commit().await?;
             Ok(added)

@@ -6,6 +6,7 @@
 
 use crate::args::{parse_segment, parse_task, AngleArgs};
 use crate::emg::{self, EmgArgs};
+use crate::out::{out, outln};
 use crate::video::{self, VideoArgs};
 use crate::{openface, run, summary};
 use anyhow::Result;
@@ -113,9 +114,9 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         run::write_json(&results, out)?;
     }
     if !a.quiet {
-        print!("{}", summary::render(&results));
+        out!("{}", summary::render(&results))?;
         if let Some(out) = &a.json {
-            println!("\nResults written to {}", out.display());
+            outln!("\nResults written to {}", out.display())?;
         }
     }
     Ok(())

@@ -25,6 +25,7 @@ pub struct AnglesArgs {
 }
 
 pub fn run(a: &AnglesArgs) -> Result<()> {
+    crate::fsutil::refuse_same_file(&a.input, &a.output)?;
     if video::is_video(&a.input) {
         let reference = video::write_angles(&a.input, &a.video, a.angles.neutral, &a.output)?;
         eprintln!("{} ({})", a.output.display(), reference.description);

@@ -15,7 +15,7 @@ pub struct DbArgs {
 impl DbArgs {
     pub fn open(&self) -> Result<Store> {
         let shown = match &self.db {
-            Some(d) => d.clone(),
+            Some(d) => collis_store::redact(d),
             None => collis_store::default_path()?.display().to_string(),
         };
         Store::open(self.db.as_deref()).with_context(|| format!("opening the record {shown}"))

@@ -2,6 +2,7 @@
 //! disability (0–30) and pain (0–20) subscales where filled in, and a free note.
 
 use crate::commands::db::{parse_date, today, DbArgs};
+use crate::out::outln;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -58,20 +59,20 @@ pub fn run(a: &DiaryArgs) -> Result<()> {
                 note: note.clone(),
             };
             store.add_diary(&e)?;
-            println!("stored diary entry of {subject} on {}", e.entry_on);
+            outln!("stored diary entry of {subject} on {}", e.entry_on)?;
         }
         DiaryCommand::List { subject } => {
-            println!("date\tpain\tTWSTRS-2 disability\tTWSTRS-2 pain\tnote");
+            outln!("date\tpain\tTWSTRS-2 disability\tTWSTRS-2 pain\tnote")?;
             let n = |v: Option<i64>| v.map_or("-".into(), |v| v.to_string());
             for e in store.diary(Some(subject))? {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}",
                     e.entry_on,
                     n(e.pain),
                     n(e.twstrs_disability),
                     n(e.twstrs_pain),
                     e.note.as_deref().unwrap_or("")
-                );
+                )?;
             }
         }
     }

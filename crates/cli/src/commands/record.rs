@@ -6,6 +6,7 @@
 use crate::args::{parse_task, AngleArgs};
 use crate::commands::analyze::AnalyzeArgs;
 use crate::commands::db::{parse_date, today, DbArgs};
+use crate::out::outln;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -88,24 +89,24 @@ pub fn run(a: &RecordArgs) -> Result<()> {
             angles,
         } => {
             if store.ensure_subject(subject)? {
-                println!("added subject {subject}");
+                outln!("added subject {subject}")?;
             }
             let date = date.unwrap_or_else(today);
             for f in files {
                 match store_file(&store, subject, f, date, angles, *task)? {
-                    Added::Stored(id) => println!("stored session {id}: {}", f.display()),
+                    Added::Stored(id) => outln!("stored session {id}: {}", f.display())?,
                     Added::Duplicate(id) => {
-                        println!("already stored as session {id}: {}", f.display())
+                        outln!("already stored as session {id}: {}", f.display())?
                     }
                 }
             }
         }
         RecordCommand::List { subject } => {
-            println!("id\tsubject\tdate\ttask\trotation°\ttilt°\tflexion°\ttremor°\tjerks/min\tTWSTRS\tfile");
+            outln!("id\tsubject\tdate\ttask\trotation°\ttilt°\tflexion°\ttremor°\tjerks/min\tTWSTRS\tfile")?;
             let deg = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:+.1}"));
             for s in store.sessions(subject.as_deref())? {
                 let f = &s.figures;
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}/{}\t{}",
                     s.id,
                     s.subject,
@@ -120,7 +121,7 @@ pub fn run(a: &RecordArgs) -> Result<()> {
                     f.twstrs_machine_subtotal,
                     f.twstrs_machine_max,
                     s.file_name.as_deref().unwrap_or("-")
-                );
+                )?;
             }
         }
     }

@@ -14,6 +14,7 @@ use collis_server::{ServerConfig, UploadOptions};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -32,6 +33,9 @@ pub struct ServeArgs {
     /// Live streams served at once.
     #[arg(long, default_value_t = collis_server::DEFAULT_MAX_LIVE_STREAMS)]
     pub max_live_streams: usize,
+    /// Seconds a live stream's client may send nothing before the stream is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = collis_server::DEFAULT_IDLE_TIMEOUT.as_secs_f64())]
+    pub idle_timeout: f64,
     /// Directory of the face models for uploaded videos and the webcam.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
@@ -105,6 +109,10 @@ pub fn run(a: &ServeArgs) -> Result<()> {
         recordings_dir,
         max_upload_bytes: a.max_upload_mib.saturating_mul(1024 * 1024),
         max_live_streams: a.max_live_streams,
+        idle_timeout: Duration::try_from_secs_f64(a.idle_timeout)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .context("--idle-timeout: expected a number of seconds above 0")?,
         models_dir: a.models.clone(),
         udp: match a.udp {
             Some(addr) => {

@@ -1,6 +1,7 @@
 //! `collis simulate --profile NAME --out DIR`: a simulated recording and its truth:
 //! `recording.csv` (Collis IMU CSV), `trunk.csv` with `--trunk`, `truth.json`, `truth_angles.csv`.
 
+use crate::out::outln;
 use anyhow::{Context, Result};
 use clap::Args;
 use collis_core::{ImuSample, Mounting};
@@ -145,7 +146,7 @@ pub fn run(a: &SimulateArgs) -> Result<()> {
     let sim = simulate(&opts);
     let rec = write(&sim, &a.out, opts.with_mag)?;
     let [n0, n1] = sim.truth.neutral_s;
-    println!(
+    outln!(
         "{}: {} profile, {:.0} s at {} Hz; analyse with: collis analyze {} --neutral {n0}:{n1}{}",
         a.out.display(),
         a.profile.name(),
@@ -157,6 +158,6 @@ pub fn run(a: &SimulateArgs) -> Result<()> {
         } else {
             format!(" --axes {}", a.axes)
         }
-    );
+    )?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `collis subject add|list`: the pseudonymous subjects of the record.
 
 use crate::commands::db::DbArgs;
+use crate::out::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use collis_store::Subject;
@@ -55,23 +56,23 @@ pub fn run(a: &SubjectArgs) -> Result<()> {
                 affected_side: side.clone(),
                 note: note.clone(),
             })?;
-            println!("added subject {code}");
+            outln!("added subject {code}")?;
         }
         SubjectCommand::List => {
             let sessions = store.sessions(None)?;
-            println!("code\tsex\tbirth\tonset\tside\tsessions");
+            outln!("code\tsex\tbirth\tonset\tside\tsessions")?;
             for s in store.subjects()? {
                 let n = sessions.iter().filter(|x| x.subject == s.code).count();
                 let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
                 let year = |v: Option<i64>| v.map_or("-".into(), |y| y.to_string());
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{n}",
                     s.code,
                     opt(&s.sex),
                     year(s.birth_year),
                     year(s.onset_year),
                     opt(&s.affected_side)
-                );
+                )?;
             }
         }
     }

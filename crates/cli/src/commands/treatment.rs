@@ -1,6 +1,7 @@
 //! `collis treatment botox|dbs|medication|list`: the treatments between visits.
 
 use crate::commands::db::{parse_date, today, DbArgs};
+use crate::out::outln;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -115,13 +116,13 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                 note: note.clone(),
             };
             store.add_injection(&i)?;
-            println!(
+            outln!(
                 "stored injection of {} on {}: {} units in {} muscle(s)",
                 subject,
                 i.given_on,
                 i.total_units(),
                 i.doses.len()
-            );
+            )?;
         }
         TreatmentCommand::Dbs {
             subject,
@@ -148,7 +149,7 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                 note: note.clone(),
             };
             store.add_dbs(&d)?;
-            println!("stored DBS programming of {subject} on {}", d.programmed_on);
+            outln!("stored DBS programming of {subject} on {}", d.programmed_on)?;
         }
         TreatmentCommand::Medication {
             subject,
@@ -166,7 +167,7 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                 stopped_on: *stop,
                 note: note.clone(),
             })?;
-            println!("stored medication {name} of {subject} from {start}");
+            outln!("stored medication {name} of {subject} from {start}")?;
         }
         TreatmentCommand::List { subject } => {
             for i in store.injections(Some(subject))? {
@@ -175,16 +176,16 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                     .iter()
                     .map(|d| format!("{} {} {} U", d.muscle, d.side, d.units))
                     .collect();
-                println!(
+                outln!(
                     "{}\tbotulinum toxin\t{}\t{} U: {}",
                     i.given_on,
                     i.product,
                     i.total_units(),
                     doses.join("; ")
-                );
+                )?;
             }
             for d in store.dbs_settings(Some(subject))? {
-                println!(
+                outln!(
                     "{}\tDBS\t{} {}\t{} {} {}, {} µs, {} Hz",
                     d.programmed_on,
                     d.target,
@@ -194,17 +195,17 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                     d.amplitude_unit,
                     d.pulse_width_us,
                     d.frequency_hz
-                );
+                )?;
             }
             for m in store.medications(Some(subject))? {
-                println!(
+                outln!(
                     "{}\tmedication\t{}\t{}{}",
                     m.started_on,
                     m.name,
                     m.dose,
                     m.stopped_on
                         .map_or(String::new(), |s| format!(" (stopped {s})"))
-                );
+                )?;
             }
         }
     }

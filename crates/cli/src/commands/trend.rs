@@ -3,6 +3,7 @@
 //! the pre-injection baseline, days to best effect, wear-off).
 
 use crate::commands::db::DbArgs;
+use crate::out::outln;
 use anyhow::Result;
 use clap::Args;
 use collis_report::longitudinal::{botulinum_cycles, series, trend, Figure};
@@ -38,18 +39,18 @@ pub fn run(a: &TrendArgs) -> Result<()> {
     let store = a.db.open()?;
     let sessions = store.sessions(Some(&a.subject))?;
     let diary = store.diary(Some(&a.subject))?;
-    println!(
+    outln!(
         "{}: {} sessions. Measurements for decision support, not a diagnosis.",
         a.subject,
         sessions.len()
-    );
-    println!("figure\tvisits\tfirst\tlatest\tslope/month");
+    )?;
+    outln!("figure\tvisits\tfirst\tlatest\tslope/month")?;
     for f in Figure::ALL {
         let points = series(f, &sessions, &diary);
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
             continue;
         };
-        println!(
+        outln!(
             "{} ({})\t{}\t{:.1}\t{:.1}\t{}",
             f.label(),
             f.unit(),
@@ -57,7 +58,7 @@ pub fn run(a: &TrendArgs) -> Result<()> {
             first.value,
             last.value,
             trend(&points).map_or("-".into(), |t| format!("{:+.2}", t.per_month))
-        );
+        )?;
     }
     let injections: Vec<_> = store
         .injections(Some(&a.subject))?
@@ -65,16 +66,16 @@ pub fn run(a: &TrendArgs) -> Result<()> {
         .map(|i| i.given_on)
         .collect();
     if injections.is_empty() {
-        println!("no botulinum toxin injections recorded");
+        outln!("no botulinum toxin injections recorded")?;
         return Ok(());
     }
     let f = a.figure;
-    println!();
-    println!("botulinum toxin cycles of {} ({}):", f.label(), f.unit());
-    println!("injection\tbaseline\tbest\tchange\tdays to best\twear-off days");
+    outln!()?;
+    outln!("botulinum toxin cycles of {} ({}):", f.label(), f.unit())?;
+    outln!("injection\tbaseline\tbest\tchange\tdays to best\twear-off days")?;
     let n = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
     for c in botulinum_cycles(&series(f, &sessions, &diary), &injections) {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}\t{}\t{}",
             c.injection_on,
             n(c.baseline.map(|p| p.value)),
@@ -83,7 +84,7 @@ pub fn run(a: &TrendArgs) -> Result<()> {
                 .map_or("-".into(), |i| format!("{:+.0} %", -100.0 * i)),
             c.days_to_best.map_or("-".into(), |d| d.to_string()),
             n(c.wear_off_days)
-        );
+        )?;
     }
     Ok(())
 }
