@@ -11,15 +11,9 @@ use collis_sim::{simulate, Profile, SimOptions, Truth};
 
 fn clinic(still_before_s: f64, seed: u64) -> (Truth, Results) {
     let opts = SimOptions {
-        duration_s: 90.0,
-        neutral_s: 5.0,
-        sway: Some((0.75, [0.1, 0.2])),
-        gyro_bias_dps: Some(0.2),
-        head_lever_m: [0.0, 0.0, 0.12],
         with_mag: false,
-        trunk_sway: false,
         still_before_s,
-        ..SimOptions::new(Profile::TorticollisTremor, seed)
+        ..SimOptions::new(Profile::TorticollisTremor, seed).clinic_protocol()
     };
     let sim = simulate(&opts);
     let cfg = ImuConfig {

@@ -474,3 +474,72 @@ fn sensory_trick_segments_and_pairs() {
         "missing.csv",
     );
 }
+
+/// Issue 18 as a user meets it: clinic-protocol recordings (5-s neutral hold with sway at the
+/// start, gyroscope bias, lever arm). 9D: rotation right from the first second; 6D: rotation
+/// stated with its uncertainty and left unscored, with the reason; 6D after the sensor lay
+/// still: the bias from the rest, rotation scored.
+#[test]
+fn clinic_recordings_give_honest_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let run = |args: &[&str]| {
+        let o = collis(args, p);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        text(&o)
+    };
+    let truth = |d: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p.join(d).join("truth.json")).unwrap())
+            .unwrap()
+    };
+    let results = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p.join(f)).unwrap()).unwrap()
+    };
+    for (dir, extra) in [
+        ("c9", vec![]),
+        ("c6", vec!["--no-mag"]),
+        ("r6", vec!["--no-mag", "--still-before", "10"]),
+    ] {
+        let mut args = vec!["simulate", "--clinic", "--seed", "2", "--out", dir];
+        args.extend(extra);
+        run(&args);
+        let summary = run(&[
+            "analyze",
+            &format!("{dir}/recording.csv"),
+            "--neutral",
+            "0.5:4.5",
+            "--json",
+            &format!("{dir}.json"),
+        ]);
+        let r = results(&format!("{dir}.json"));
+        let t = truth(dir);
+        let rot = &r["posture"]["rotation_deg"];
+        let err =
+            (rot["median"].as_f64().unwrap() - t["posture_median_deg"][0].as_f64().unwrap()).abs();
+        let u = rot["uncertainty_deg"].as_f64().unwrap();
+        assert!(summary.contains(&format!("± {u:.1}°")), "{summary}");
+        assert!(u >= err, "{dir}: error {err}° beyond ±{u}°");
+        match dir {
+            "c6" => {
+                assert!(r["twstrs"]["rotation"].is_null(), "{r}");
+                assert_eq!(r["twstrs"]["unscored"][0]["item"], "rotation");
+                assert!(
+                    summary.contains("rotation             not scored:"),
+                    "{summary}"
+                );
+                assert_eq!(r["recording"]["gyro_bias"]["source"], "neutral");
+            }
+            _ => {
+                assert!(err < 1.5, "{dir}: rotation off by {err}°");
+                assert!(r["twstrs"]["rotation"]["score"].is_number(), "{r}");
+                let source = if dir == "r6" { "rest" } else { "neutral" };
+                assert_eq!(r["recording"]["gyro_bias"]["source"], source, "{r}");
+            }
+        }
+    }
+    // `orient` estimates files from the whole recording; --causal as a live stream would.
+    run(&["orient", "c9/recording.csv", "-o", "whole.csv"]);
+    run(&["orient", "c9/recording.csv", "-o", "causal.csv", "--causal"]);
+    let rows = |f: &str| std::fs::read_to_string(p.join(f)).unwrap().lines().count();
+    assert_eq!(rows("whole.csv"), rows("causal.csv"));
+}

@@ -51,6 +51,10 @@ pub struct SimOptions {
     /// Seconds before the recording (negative times) when the sensor lay still, as on a
     /// table before it is put on, in the pose it has at time 0: true rest.
     pub still_before_s: f64,
+    /// Adds six 7° out-and-back jerks of 150–200 ms, two on each axis, during the tremor of
+    /// the torticollis-tremor profile (ignored by the others): jerks that the tremor's speed
+    /// hides from a speed threshold (issue 18).
+    pub tremor_jerks: bool,
 }
 
 impl SimOptions {
@@ -60,6 +64,22 @@ impl SimOptions {
             profile,
             seed,
             ..Default::default()
+        }
+    }
+
+    /// These options as a common clinic protocol that independent recordings follow (issue
+    /// 18): 90 s, a 5-s neutral hold at the start with postural sway of 0.75° at 0.1–0.2 Hz on
+    /// every axis, a gyroscope bias of 0.2 °/s on every axis, the sensor 12 cm above the neck
+    /// pivot, the trunk still.
+    pub fn clinic_protocol(self) -> Self {
+        SimOptions {
+            duration_s: 90.0,
+            neutral_s: 5.0,
+            sway: Some((0.75, [0.1, 0.2])),
+            gyro_bias_dps: Some(0.2),
+            head_lever_m: [0.0, 0.0, 0.12],
+            trunk_sway: false,
+            ..self
         }
     }
 
@@ -104,6 +124,7 @@ impl Default for SimOptions {
             sway: None,
             gyro_bias_dps: None,
             still_before_s: 0.0,
+            tremor_jerks: false,
         }
     }
 }

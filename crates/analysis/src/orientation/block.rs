@@ -7,9 +7,13 @@
 //! 2. the gyroscope integrated with that bias (no corrections);
 //! 3. the accelerometer rotated into the integrated frame, low-passed forward and backward
 //!    (zero phase: a slow drift of the integration is followed without lag), and the
-//!    inclination corrected sample by sample;
+//!    inclination corrected;
 //! 4. the heading: the magnetometer's disagreement angle in that frame, filtered forward and
 //!    then backward (first order, τ_mag, holding through magnetic disturbances).
+//!
+//! Steps 3 and 4 run on group means at about 25 Hz and their corrections are interpolated to
+//! every sample (the gyroscope is integrated at full rate): the corrections change over
+//! seconds, and this keeps the whole-recording estimate as fast as the causal filter.
 //!
 //! Written here rather than taken from a crate: `vqf-rs` has only the real-time filter, and
 //! the offline steps need their own buffers (kept and reused across blocks).
@@ -18,6 +22,10 @@ use collis_core::ImuSample;
 use nalgebra::{Matrix3, Quaternion, UnitQuaternion, Vector3};
 use std::f64::consts::PI;
 
+/// Rate at which the corrections are computed, Hz (at least; every sample's is interpolated):
+/// they follow the accelerometer and magnetometer through filters of 3 and 9 s, so a few Hz
+/// would do; 25 Hz keeps the boxcar average before the decimation far above them.
+const CORRECTION_RATE_HZ: f64 = 25.0;
 /// VQF's accelerometer low-pass time constant, seconds (its default `tau_acc`).
 pub const TAU_ACC_S: f64 = 3.0;
 /// VQF's magnetometer time constant, seconds (its default `tau_mag`).
@@ -52,6 +60,8 @@ pub struct BlockStats {
 pub struct Scratch {
     bias: Vec<[f64; 3]>,
     acc: Vec<[f64; 3]>,
+    mag: Vec<Option<Vector3<f64>>>,
+    correction: Vec<UnitQuaternion<f64>>,
     delta: Vec<f64>,
     disturbed: Vec<bool>,
     fwd: Vec<([f64; 3], Matrix3<f64>, bool)>,
@@ -101,16 +111,33 @@ pub fn estimate(
         out.push(q);
     }
 
-    // 3. Accelerometer in the integrated frame, zero-phase low-pass, inclination correction.
+    // 3–4. The corrections change slowly (time constants of seconds), so they are computed
+    // on groups of samples at about CORRECTION_RATE_HZ and interpolated between group
+    // centres: the accelerometer and magnetometer, rotated into the integrated frame, are
+    // averaged per group (a boxcar low-pass before the decimation).
+    let k = ((rate_hz / CORRECTION_RATE_HZ).floor() as usize).max(1);
+    let tg = ts * k as f64;
     scratch.acc.clear();
-    scratch.acc.extend(
-        samples
-            .iter()
-            .zip(out.iter())
-            .map(|(s, q)| -> [f64; 3] { (q * Vector3::from(s.acc_m_s2)).into() }),
-    );
-    // Filtered about its linear trend, as the heading below, so that a drift of the
-    // integration is followed without lag up to the buffer's ends.
+    scratch.mag.clear();
+    for (group, quats) in samples.chunks(k).zip(out.chunks(k)) {
+        let (mut acc, mut mag, mut with_mag) = (Vector3::zeros(), Vector3::zeros(), 0usize);
+        for (s, q) in group.iter().zip(quats) {
+            acc += q * Vector3::from(s.acc_m_s2);
+            if let (true, Some(m)) = (use_mag, s.mag) {
+                mag += q * Vector3::from(m);
+                with_mag += 1;
+            }
+        }
+        scratch.acc.push((acc / group.len() as f64).into());
+        scratch
+            .mag
+            .push((with_mag > 0).then(|| mag / with_mag as f64));
+    }
+    let groups = scratch.acc.len();
+
+    // 3. Inclination: the accelerometer low-passed forward and backward about its linear
+    // trend (so that a drift of the integration is followed without lag up to the buffer's
+    // ends), then corrected group by group.
     let trends: [(f64, f64); 3] = std::array::from_fn(|i| {
         linear_fit(
             scratch
@@ -126,14 +153,15 @@ pub fn estimate(
             *v -= at(j, i);
         }
     }
-    low_pass_forward_backward(&mut scratch.acc, TAU_ACC_S, ts);
+    low_pass_forward_backward(&mut scratch.acc, TAU_ACC_S, tg);
     for (j, a) in scratch.acc.iter_mut().enumerate() {
         for (i, v) in a.iter_mut().enumerate() {
             *v += at(j, i);
         }
     }
+    scratch.correction.clear();
     let mut acc_corr = UnitQuaternion::identity();
-    for (q, a) in out.iter_mut().zip(&scratch.acc) {
+    for a in &scratch.acc {
         let e = (acc_corr * Vector3::from(*a)).normalize();
         let w = ((e.z + 1.0) / 2.0).sqrt();
         let step = if w > 1e-6 {
@@ -142,60 +170,103 @@ pub fn estimate(
             Quaternion::new(0.0, 1.0, 0.0, 0.0)
         };
         acc_corr = UnitQuaternion::new_normalize(step * acc_corr.into_inner());
-        *q = acc_corr * *q;
+        scratch.correction.push(acc_corr);
     }
 
     // 4. Heading from the magnetometer.
-    if !use_mag {
-        return BlockStats::default();
-    }
-    scratch.delta.clear();
-    let mut field = Vec::new();
-    for (s, q) in samples.iter().zip(out.iter()) {
-        match s.mag {
-            Some(m) => {
-                let e = q * Vector3::from(m);
-                scratch.delta.push(e.x.atan2(e.y));
-                let norm = e.norm();
-                field.push((norm, (e.z / norm).clamp(-1.0, 1.0).asin()));
-            }
-            None => {
-                scratch.delta.push(f64::NAN);
-                field.push((f64::NAN, f64::NAN));
+    let mut stats = BlockStats::default();
+    if use_mag {
+        scratch.delta.clear();
+        let mut field = Vec::with_capacity(groups);
+        for (m, c) in scratch.mag.iter().zip(&scratch.correction) {
+            match m {
+                Some(m) => {
+                    let e = c * m;
+                    scratch.delta.push(e.x.atan2(e.y));
+                    let norm = e.norm();
+                    field.push((norm, (e.z / norm).clamp(-1.0, 1.0).asin()));
+                }
+                None => {
+                    scratch.delta.push(f64::NAN);
+                    field.push((f64::NAN, f64::NAN));
+                }
             }
         }
+        let mut disturbed: Vec<bool> = match bias {
+            // Without VQF's own passes, a group is disturbed when its field norm or dip leaves
+            // the buffer's median (the undisturbed field, when most of the recording is).
+            BlockBias::Known(_) => {
+                let norm_ref = median(field.iter().map(|f| f.0));
+                let dip_ref = median(field.iter().map(|f| f.1));
+                field
+                    .iter()
+                    .map(|&(norm, dip)| {
+                        !((norm - norm_ref).abs() < MAG_NORM_TH * norm_ref
+                            && (dip - dip_ref).abs() < MAG_DIP_TH_DEG.to_radians())
+                    })
+                    .collect()
+            }
+            // VQF's per-sample flags: a group is disturbed when most of its samples are.
+            BlockBias::Vqf(_) => scratch
+                .disturbed
+                .chunks(k)
+                .map(|g| 2 * g.iter().filter(|d| **d).count() > g.len())
+                .collect(),
+        };
+        for (d, del) in disturbed.iter_mut().zip(&scratch.delta) {
+            *d |= del.is_nan();
+        }
+        stats.mag_disturbed = disturbed
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d)
+            .map(|(g, _)| k.min(n - g * k) as u64)
+            .sum();
+        // A gyroscope bias error about the vertical makes the disagreement a ramp; the filters
+        // follow a ramp without lag except near the buffer's ends, where the neutral hold
+        // often is. Filtering the disagreement about its own linear trend keeps the ends right.
+        let trend = delta_trend(&scratch.delta, &disturbed);
+        for (j, d) in scratch.delta.iter_mut().enumerate() {
+            *d = wrap(*d - trend(j));
+        }
+        filter_delta(&mut scratch.delta, &disturbed, tg, false);
+        filter_delta(&mut scratch.delta, &disturbed, tg, true);
+        for ((j, d), c) in scratch
+            .delta
+            .iter()
+            .enumerate()
+            .zip(scratch.correction.iter_mut())
+        {
+            *c = UnitQuaternion::from_axis_angle(&Vector3::z_axis(), wrap(*d + trend(j))) * *c;
+        }
     }
-    if matches!(bias, BlockBias::Known(_)) {
-        // Without VQF's own passes, a sample is disturbed when its field norm or dip leaves the
-        // buffer's median (the undisturbed field, when most of the recording is undisturbed).
-        let norm_ref = median(field.iter().map(|f| f.0));
-        let dip_ref = median(field.iter().map(|f| f.1));
-        scratch.disturbed.clear();
-        scratch.disturbed.extend(field.iter().map(|&(norm, dip)| {
-            !((norm - norm_ref).abs() < MAG_NORM_TH * norm_ref
-                && (dip - dip_ref).abs() < MAG_DIP_TH_DEG.to_radians())
-        }));
+
+    // The corrections, interpolated between group centres, applied to every sample.
+    let centre = |g: usize| (g * k) as f64 + 0.5 * (k.min(n - g * k) - 1) as f64;
+    for (i, q) in out.iter_mut().enumerate() {
+        let x = i as f64;
+        let g = i / k;
+        let (a, b) = if x < centre(g) && g > 0 {
+            (g - 1, g)
+        } else if g + 1 < groups {
+            (g, g + 1)
+        } else {
+            (g, g)
+        };
+        let c = if a == b {
+            scratch.correction[a]
+        } else {
+            let f = ((x - centre(a)) / (centre(b) - centre(a))).clamp(0.0, 1.0);
+            let (qa, qb) = (
+                scratch.correction[a].into_inner(),
+                scratch.correction[b].into_inner(),
+            );
+            let qb = if qa.dot(&qb) < 0.0 { -qb } else { qb };
+            UnitQuaternion::new_normalize(qa * (1.0 - f) + qb * f)
+        };
+        *q = c * *q;
     }
-    for (d, del) in scratch.disturbed.iter_mut().zip(&scratch.delta) {
-        *d |= del.is_nan();
-    }
-    let mag_disturbed = scratch.disturbed.iter().filter(|d| **d).count() as u64;
-    // A gyroscope bias error about the vertical makes the disagreement a ramp; the filters
-    // below follow a ramp without lag except near the buffer's ends, where the neutral hold
-    // often is. Filtering the disagreement about its own linear trend keeps the ends right.
-    let trend = delta_trend(&scratch.delta, &scratch.disturbed);
-    for (j, d) in scratch.delta.iter_mut().enumerate() {
-        *d = wrap(*d - trend(j));
-    }
-    filter_delta(&mut scratch.delta, &scratch.disturbed, ts, false);
-    filter_delta(&mut scratch.delta, &scratch.disturbed, ts, true);
-    for (j, d) in scratch.delta.iter_mut().enumerate() {
-        *d = wrap(*d + trend(j));
-    }
-    for (q, d) in out.iter_mut().zip(&scratch.delta) {
-        *q = UnitQuaternion::from_axis_angle(&Vector3::z_axis(), *d) * *q;
-    }
-    BlockStats { mag_disturbed }
+    stats
 }
 
 /// Step 1 of offline VQF: real-time VQF forward and (gyroscope negated, time reversed)

@@ -16,10 +16,9 @@ use super::block::{self, BlockBias, Scratch};
 use super::rest::{longest_rest, Rest};
 use collis_core::ImuSample;
 use nalgebra::{UnitQuaternion, Vector3};
-use std::collections::VecDeque;
 
 /// Length of the samples emitted per block, seconds.
-pub const BLOCK_S: f64 = 300.0;
+pub const BLOCK_S: f64 = 600.0;
 /// Context on either side of a block, seconds.
 pub const MARGIN_S: f64 = 60.0;
 
@@ -46,7 +45,9 @@ pub struct WholeOrientation<I> {
     /// Samples of context at the start of `buf` (already emitted).
     context: usize,
     quats: Vec<UnitQuaternion<f64>>,
-    out: VecDeque<(ImuSample, UnitQuaternion<f64>)>,
+    /// The estimated samples `buf[next..emit_end]` still to give out.
+    next: usize,
+    emit_end: usize,
     scratch: Scratch,
     /// The previous block's estimate of the next block's first sample (6D joining).
     join: Option<UnitQuaternion<f64>>,
@@ -72,7 +73,8 @@ where
             buf: Vec::new(),
             context: 0,
             quats: Vec::new(),
-            out: VecDeque::new(),
+            next: 0,
+            emit_end: 0,
             scratch: Scratch::default(),
             join: None,
             rest: None,
@@ -96,8 +98,16 @@ where
         self.input
     }
 
-    /// Read the next block with its margins, estimate it and queue its samples.
+    /// Read the next block with its margins and estimate it; its samples are then given out
+    /// from `buf[context..emit_end]`.
     fn fill(&mut self) -> Result<(), E> {
+        // Keep the margin before the next block as its context.
+        if self.emit_end > 0 {
+            let keep_from = self.emit_end.saturating_sub(self.margin_n);
+            self.buf.drain(..keep_from);
+            self.context = self.emit_end - keep_from;
+            self.emit_end = 0;
+        }
         let want = self.context + self.block_n + self.margin_n;
         while self.buf.len() < want {
             match self.input.next() {
@@ -167,16 +177,8 @@ where
         }
         let share = (emit_end - self.context) as f64 / self.buf.len() as f64;
         self.mag_disturbed += (stats.mag_disturbed as f64 * share).round() as u64;
-        self.out.extend(
-            self.buf[self.context..emit_end]
-                .iter()
-                .copied()
-                .zip(self.quats[self.context..emit_end].iter().copied()),
-        );
-        // Keep the margin before the next block as its context.
-        let keep_from = emit_end.saturating_sub(self.margin_n);
-        self.buf.drain(..keep_from);
-        self.context = emit_end - keep_from;
+        self.next = self.context;
+        self.emit_end = emit_end;
         Ok(())
     }
 }
@@ -201,8 +203,10 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(o) = self.out.pop_front() {
-                return Some(Ok(o));
+            if self.next < self.emit_end {
+                let i = self.next;
+                self.next += 1;
+                return Some(Ok((self.buf[i], self.quats[i])));
             }
             if self.ended {
                 return None;

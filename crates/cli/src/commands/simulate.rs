@@ -19,9 +19,9 @@ pub struct SimulateArgs {
     pub out: PathBuf,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Length in seconds.
-    #[arg(long, default_value_t = 120.0)]
-    pub duration: f64,
+    /// Length in seconds (default 120; 90 with --clinic).
+    #[arg(long)]
+    pub duration: Option<f64>,
     /// Sampling rate in Hz.
     #[arg(long, default_value_t = 100.0)]
     pub rate: f64,
@@ -53,6 +53,15 @@ pub struct SimulateArgs {
     /// Seconds the benefit outlasts the trick.
     #[arg(long, default_value_t = 3.0, value_name = "S")]
     pub trick_carry: f64,
+    /// A common clinic protocol: 90 s (unless --duration), a 5-s neutral hold at the start with
+    /// postural sway of 0.75° at 0.1–0.2 Hz, gyroscope bias 0.2 °/s per axis, the sensor 12 cm
+    /// above the neck pivot (analyse with --neutral 0.5:4.5).
+    #[arg(long)]
+    pub clinic: bool,
+    /// Seconds the sensor lies still before the recording (negative times), as on a table
+    /// before it is put on.
+    #[arg(long, default_value_t = 0.0, value_name = "S")]
+    pub still_before: f64,
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -62,10 +71,16 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
 impl SimulateArgs {
     /// The simulator's options, after checking the ranges it can honour.
     pub fn options(&self) -> Result<SimOptions> {
+        let base = SimOptions::new(self.profile, self.seed);
+        let base = if self.clinic {
+            base.clinic_protocol()
+        } else {
+            base
+        };
+        let duration = self.duration.unwrap_or(base.duration_s);
         anyhow::ensure!(
-            self.duration.is_finite() && self.duration > 0.0 && self.duration <= MAX_DURATION_S,
-            "--duration {} s: give 0 < seconds ≤ {MAX_DURATION_S} (an in-memory simulation; `collis speed` streams longer ones)",
-            self.duration
+            duration.is_finite() && duration > 0.0 && duration <= MAX_DURATION_S,
+            "--duration {duration} s: give 0 < seconds ≤ {MAX_DURATION_S} (an in-memory simulation; `collis speed` streams longer ones)"
         );
         anyhow::ensure!(
             self.rate.is_finite() && (10.0..=2000.0).contains(&self.rate),
@@ -90,7 +105,13 @@ impl SimulateArgs {
             self.trick_relief,
             self.trick_carry
         );
+        anyhow::ensure!(
+            self.still_before.is_finite() && (0.0..=600.0).contains(&self.still_before),
+            "--still-before {} s: give 0–600 s",
+            self.still_before
+        );
         Ok(SimOptions {
+            still_before_s: self.still_before,
             trick: self.trick.map(|[start_s, end_s]| Relief {
                 start_s,
                 end_s,
@@ -98,14 +119,14 @@ impl SimulateArgs {
                 fraction: self.trick_relief,
             }),
             severity: self.severity,
-            duration_s: self.duration,
+            duration_s: duration,
             rate_hz: self.rate,
             mounting: self.axes,
             with_mag: !self.no_mag,
             trunk_sensor: self.trunk,
             noise_scale: self.noise,
             mag_disturbance: self.mag_disturbance,
-            ..SimOptions::new(self.profile, self.seed)
+            ..base
         })
     }
 }
@@ -150,7 +171,7 @@ pub fn run(a: &SimulateArgs) -> Result<()> {
         "{}: {} profile, {:.0} s at {} Hz; analyse with: collis analyze {} --neutral {n0}:{n1}{}",
         a.out.display(),
         a.profile.name(),
-        a.duration,
+        opts.duration_s,
         a.rate,
         rec.display(),
         if a.axes == Mounting::default() {

@@ -1,7 +1,8 @@
 //! `collis speed`: wall time and peak memory of `collis analyze` on hours of 100 Hz 9-axis
 //! CSV, against the Python pipeline a researcher would write (pandas → official VQF C++ 6D →
-//! Welch; shared/data/README.md: 1 h 2.61 s / 312 MiB, 8 h 6.44 s / 1,387 MiB on this kind of
-//! machine). Each analysis runs in a child process so its peak memory is its own.
+//! Welch; shared/data/README.md, re-measured 2026-12-06: 1 h 1.39 s / 310 MiB, 8 h 4.88 s /
+//! 1,385 MiB on this kind of machine; Python's start-up weighs ≈ 0.9 s, so compare at 8 h).
+//! Each analysis runs in a child process so its peak memory is its own.
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -13,11 +14,12 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Python reference figures per hours of data: (seconds, MiB).
-const PYTHON_REFERENCE: [(u32, f64, f64); 2] = [(1, 2.61, 312.0), (8, 6.44, 1387.0)];
-/// Issue #2: at least 20× faster than the Python pipeline on 1 h of data. Longer recordings
-/// are shown for memory growth; there Python's ≈ 1.9 s start-up is amortised.
-const REQUIRED_SPEEDUP: f64 = 20.0;
-const REQUIRED_AT_HOURS: u32 = 1;
+const PYTHON_REFERENCE: [(u32, f64, f64); 2] = [(1, 1.39, 310.0), (8, 4.88, 1385.0)];
+/// Issue 18: whole-recording orientation must not make `analyze` slower than 1.5× the
+/// 1.30 s that 9D took on 8 h before it (shared/data/README.md, same machine and day).
+const BEFORE_WHOLE_S: f64 = 1.30;
+const MAX_SLOWDOWN: f64 = 1.5;
+const CHECKED_AT_HOURS: u32 = 8;
 
 #[derive(Args)]
 pub struct SpeedArgs {
@@ -128,8 +130,8 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         return super::speed_emg::run(a, &dir);
     }
     let mut md = String::new();
-    let _ = writeln!(md, "Wall time of `collis analyze` per recording: median of {} runs (fastest–slowest); the check is on the median of the 6D run, the same fusion as the Python reference.\n", a.runs);
-    let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up, median (6D / 9D) | ≥ {REQUIRED_SPEEDUP}× at {REQUIRED_AT_HOURS} h |");
+    let _ = writeln!(md, "Wall time of `collis analyze` per recording (whole-recording orientation, all analyses): median of {} runs (fastest–slowest). Check (issue 18): 9D at {CHECKED_AT_HOURS} h within {MAX_SLOWDOWN}× the {BEFORE_WHOLE_S} s measured before whole-recording orientation.\n", a.runs);
+    let _ = writeln!(md, "| data (100 Hz, 9-axis CSV) | Collis 9D | Collis 6D | peak memory | Python reference (VQF 6D) | speed-up, median (6D / 9D) | 9D ≤ {:.2} s at {CHECKED_AT_HOURS} h |", MAX_SLOWDOWN * BEFORE_WHOLE_S);
     let _ = writeln!(md, "|---|---|---|---|---|---|---|");
     let mut ok_all = true;
     for &hours in &a.hours {
@@ -140,28 +142,25 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         let (t9, _) = time_analyze(&path, &neutral, a.runs)?;
         let (t6, mem) = time_analyze(&path, &[&neutral[..], &["--no-mag"]].concat(), a.runs)?;
         let reference = PYTHON_REFERENCE.iter().find(|r| r.0 == hours);
-        let (ref_text, speed_text, ok) = match reference {
-            Some(&(_, secs, mib)) => {
-                let ok = secs / t6.median >= REQUIRED_SPEEDUP;
-                let checked = hours == REQUIRED_AT_HOURS;
-                ok_all &= ok || !checked;
-                (
-                    format!("{secs:.2} s, {mib:.0} MiB"),
-                    format!(
-                        "{:.1}× / {:.1}× (best {:.1}× / {:.1}×)",
-                        secs / t6.median,
-                        secs / t9.median,
-                        secs / t6.min,
-                        secs / t9.min
-                    ),
-                    match (checked, ok) {
-                        (false, _) => "(information)",
-                        (true, true) => "✓",
-                        (true, false) => "✗",
-                    },
-                )
-            }
-            None => ("—".to_string(), "—".to_string(), ""),
+        let (ref_text, speed_text) = match reference {
+            Some(&(_, secs, mib)) => (
+                format!("{secs:.2} s, {mib:.0} MiB"),
+                format!(
+                    "{:.1}× / {:.1}× (best {:.1}× / {:.1}×)",
+                    secs / t6.median,
+                    secs / t9.median,
+                    secs / t6.min,
+                    secs / t9.min
+                ),
+            ),
+            None => ("—".to_string(), "—".to_string()),
+        };
+        let ok = if hours == CHECKED_AT_HOURS {
+            let ok = t9.median <= MAX_SLOWDOWN * BEFORE_WHOLE_S;
+            ok_all &= ok;
+            super::validate::mark(ok)
+        } else {
+            "(information)"
         };
         let _ = writeln!(
             md,
@@ -174,7 +173,9 @@ pub fn run(a: &SpeedArgs) -> Result<()> {
         crate::readme::replace_section(readme, "speed", &md)?;
     }
     if !ok_all {
-        eprintln!("speed: below the required {REQUIRED_SPEEDUP}× speed-up");
+        eprintln!(
+            "speed: 9D at {CHECKED_AT_HOURS} h slower than {MAX_SLOWDOWN}× {BEFORE_WHOLE_S} s"
+        );
     }
     Ok(())
 }

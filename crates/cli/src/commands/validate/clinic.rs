@@ -29,17 +29,11 @@ const PROFILES: [Profile; 6] = [
 ];
 
 /// The clinic protocol's simulation options.
-pub fn options(profile: Profile, seed: u64, mounting: Mounting, with_mag: bool) -> SimOptions {
+fn options(profile: Profile, seed: u64, mounting: Mounting, with_mag: bool) -> SimOptions {
     SimOptions {
-        duration_s: 90.0,
-        neutral_s: 5.0,
-        sway: Some((0.75, [0.1, 0.2])),
-        gyro_bias_dps: Some(0.2),
-        head_lever_m: [0.0, 0.0, 0.12],
         mounting,
         with_mag,
-        trunk_sway: false,
-        ..SimOptions::new(profile, seed)
+        ..SimOptions::new(profile, seed).clinic_protocol()
     }
 }
 
