@@ -15,8 +15,10 @@ use std::thread::JoinHandle;
 
 /// Samples per chunk handed from the parsing thread to the pipeline.
 const CHUNK: usize = 4096;
-/// Chunks in flight: memory stays a few hundred kB whatever the recording length.
-const CHUNKS_IN_FLIGHT: usize = 4;
+/// Chunks in flight between threads: about one block of the whole-recording orientation
+/// (10 min + margins at 100 Hz), so that parsing and the analyses go on while a block is
+/// estimated; memory stays ≈ 10 MB whatever the recording length.
+const CHUNKS_IN_FLIGHT: usize = 16;
 
 type Chunk = Vec<Result<ImuSample, ImportError>>;
 
