@@ -29,6 +29,11 @@ const EVENT_GAP_S: f64 = 1.5;
 /// Cap on a jerk's peak angular velocity (π·amplitude/duration), °/s, so that the shortest
 /// jerks are not implausibly fast.
 const JERK_MAX_VELOCITY_DPS: f64 = 450.0;
+/// Jerks added during a tremor (`SimOptions::tremor_jerks`): count, peak excursion (degrees)
+/// and duration range (seconds) of the independent recordings of issue 18.
+const TREMOR_JERKS: usize = 6;
+const TREMOR_JERK_DEG: f64 = 7.0;
+const TREMOR_JERK_S: [f64; 2] = [0.15, 0.2];
 /// Dystonic head tremor: irregular (frequency ±12 %, amplitude ±30 %).
 const DYSTONIC: Irregularity = Irregularity {
     frequency: 0.12,
@@ -72,6 +77,11 @@ pub fn trajectory(opts: &SimOptions) -> Trajectory {
         .map(|peak| Sines::random(&mut rng, peak * opts.severity, DRIFT_BAND_HZ));
     let (sway_peak, sway_band) = opts.sway.unwrap_or((plan.sway_peak_deg, SWAY_BAND_HZ));
     let sway = [(); 3].map(|()| Sines::random(&mut rng, sway_peak, sway_band));
+    let mut events = plan.events;
+    if opts.tremor_jerks && opts.profile == Profile::TorticollisTremor {
+        // Drawn last: the patient is the same with or without them.
+        events.extend(tremor_jerks(&mut rng));
+    }
     Trajectory {
         neutral_s: opts.neutral_s,
         posture: plan.posture.map(|p| p * opts.severity),
@@ -82,7 +92,7 @@ pub fn trajectory(opts: &SimOptions) -> Trajectory {
             t
         }),
         flow: plan.flow,
-        timeline: Timeline::schedule(&mut rng, window, EVENT_GAP_S, plan.events),
+        timeline: Timeline::schedule(&mut rng, window, EVENT_GAP_S, events),
         relief: opts.trick,
     }
 }
@@ -220,6 +230,22 @@ fn plan(profile: Profile, rng: &mut impl Rng, side: f64, window: [f64; 2]) -> Pl
 /// Number of started two-minute blocks in `window` (at least one).
 fn blocks(window: [f64; 2]) -> usize {
     ((window[1] - window[0]) / 120.0).ceil().max(1.0) as usize
+}
+
+/// Six 7° raised-cosine excursions of 150–200 ms, two on each axis, in either direction: jerks
+/// during a tremor (`SimOptions::tremor_jerks`, issue 18).
+fn tremor_jerks(rng: &mut impl Rng) -> Vec<Event> {
+    Axis::ALL
+        .into_iter()
+        .cycle()
+        .take(TREMOR_JERKS)
+        .map(|axis| {
+            let shape = Shape::Pulse {
+                duration_s: uniform(rng, TREMOR_JERK_S),
+            };
+            Event::new(Kind::Jerk, axis, sign(rng) * TREMOR_JERK_DEG, shape)
+        })
+        .collect()
 }
 
 /// One or two spasms per started two minutes (only one in a pattern under a minute; listed
