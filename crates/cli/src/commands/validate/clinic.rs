@@ -1,13 +1,15 @@
 //! Clinic-protocol validation (issue 18): simulated recordings made the way independent ones
 //! found Collis's confident wrong answers — 90 s at 100 Hz, a 5-s neutral hold at the start
 //! with postural sway of 0.75° at 0.1–0.2 Hz on every axis, a gyroscope bias of 0.2 °/s on
-//! every axis, the sensor 12 cm above the neck pivot, three mountings, 9D and 6D.
+//! every axis, the sensor 12 cm above the neck pivot, three mountings, 9D and 6D; the
+//! torticollis with six 7° jerks of 150–200 ms on every axis during its tremor.
 //!
 //! Acceptance: 9D posture medians within 1.5° on every axis and the TWSTRS rotation and
 //! laterocollis items right; 6D tilt and flexion within 1.5°, and rotation within 1.5° or
 //! its `uncertainty_deg` covering the error with the rotation item unscored (`null`); 6D with
 //! the sensor lying still for 10 s first: every axis within 1.5° and rotation scored right.
-//! The share of posture figures whose stated uncertainty covers the error is shown too.
+//! Jerks counted within ±1. The share of posture figures whose stated uncertainty covers the
+//! error is shown too.
 
 use super::synthetic::{analyse, Sensors};
 use super::{mark, Section};
@@ -33,6 +35,8 @@ fn options(profile: Profile, seed: u64, mounting: Mounting, with_mag: bool) -> S
     SimOptions {
         mounting,
         with_mag,
+        // Six 7° jerks of 150–200 ms on every axis during the torticollis's tremor.
+        tremor_jerks: profile == Profile::TorticollisTremor,
         ..SimOptions::new(profile, seed).clinic_protocol()
     }
 }
@@ -54,6 +58,7 @@ struct Row {
     worst_rest: f64,
     rest_right: u32,
     runs_rest: u32,
+    worst_jerks: u64,
 }
 
 fn error(truth: &Truth, r: &Results, axis: Axis) -> (f64, Option<f64>) {
@@ -77,9 +82,9 @@ pub fn run(seeds: u64) -> Result<Section> {
     ];
     let mut md = String::new();
     let _ = writeln!(md, "#### Clinic protocol (issue 18): short neutral hold with sway, gyroscope bias, lever arm\n");
-    let _ = writeln!(md, "{seeds} seeds × 3 mountings × 9D and 6D per profile; 90 s at 100 Hz, neutral hold 0–5 s with 0.75° sway at 0.1–0.2 Hz on every axis, gyroscope bias 0.2 °/s per axis, sensor 12 cm above the neck pivot; files analysed as a user would (`--neutral`). Tolerance {POSTURE_TOL_DEG}°; 6D rotation within it, or its uncertainty covering the error with the item unscored.\n");
-    let _ = writeln!(md, "| profile | runs | 9D max posture error | 9D TWSTRS rot./latero right | 6D max tilt/flexion error | 6D rotation within 1.5° / scored | 6D rotation uncertainty (max) | uncertainty covers the error | 6D after 10 s lying still: max posture error, rotation item right | pass |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "{seeds} seeds × 3 mountings × 9D and 6D per profile; 90 s at 100 Hz, neutral hold 0–5 s with 0.75° sway at 0.1–0.2 Hz on every axis, gyroscope bias 0.2 °/s per axis, sensor 12 cm above the neck pivot (`collis simulate --clinic`); the torticollis with six 7° jerks of 150–200 ms on every axis during its tremor; files analysed as a user would (`--neutral`). Tolerance {POSTURE_TOL_DEG}°; 6D rotation within it, or its uncertainty covering the error with the item unscored; jerks ±1.\n");
+    let _ = writeln!(md, "| profile | runs | 9D max posture error | 9D TWSTRS rot./latero right | 6D max tilt/flexion error | 6D rotation within 1.5° / scored | 6D rotation uncertainty (max) | uncertainty covers the error | 6D after 10 s lying still: max posture error, rotation item right | max jerk-count error | pass |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|---|");
     let mut passed = true;
     for profile in PROFILES {
         let mut row = Row::default();
@@ -95,6 +100,12 @@ pub fn run(seeds: u64) -> Result<Section> {
                         row.figures += 1;
                         row.covered += u32::from(u.is_some_and(|u| u >= e));
                     }
+                    let jerks = r
+                        .measurements
+                        .jerks
+                        .count
+                        .abs_diff(truth.jerks.len() as u64);
+                    row.worst_jerks = row.worst_jerks.max(jerks);
                     let [rot, tilt, flex] = Axis::ALL.map(|a| error(&truth, &r, a));
                     let twstrs = &r.measurements.twstrs;
                     let ok = if sensors == Sensors::NineD {
@@ -120,16 +131,18 @@ pub fn run(seeds: u64) -> Result<Section> {
                             row.worst_rotation_u_6d.max(rot.1.unwrap_or(f64::INFINITY));
                         incl <= POSTURE_TOL_DEG && (within || honest)
                     };
-                    if !ok {
+                    if !ok || jerks > 1 {
                         failures.push(format!(
-                            "clinic {} seed {seed} {mounting} {}: errors rot {:.2}° (±{:.1}) tilt {:.2}° flex {:.2}°, rotation item {:?}",
+                            "clinic {} seed {seed} {mounting} {}: errors rot {:.2}° (±{:.1}) tilt {:.2}° flex {:.2}°, rotation item {:?}, jerks {} of {}",
                             profile.name(),
                             sensors.name(),
                             rot.0,
                             rot.1.unwrap_or(f64::NAN),
                             tilt.0,
                             flex.0,
-                            twstrs.rotation.as_ref().map(|i| i.score)
+                            twstrs.rotation.as_ref().map(|i| i.score),
+                            r.measurements.jerks.count,
+                            truth.jerks.len()
                         ));
                     }
                 }
@@ -174,7 +187,7 @@ pub fn run(seeds: u64) -> Result<Section> {
         passed &= ok;
         let _ = writeln!(
             md,
-            "| {} | {} | {:.2}° | {}/{} | {:.2}° | {}/{} of {} scored | ±{:.1}° | {}/{} | {:.2}°, {}/{} | {} |",
+            "| {} | {} | {:.2}° | {}/{} | {:.2}° | {}/{} of {} scored | ±{:.1}° | {}/{} | {:.2}°, {}/{} | {} | {} |",
             profile.name(),
             row.runs,
             row.worst_9d,
@@ -190,6 +203,7 @@ pub fn run(seeds: u64) -> Result<Section> {
             row.worst_rest,
             row.rest_right,
             row.runs_rest,
+            row.worst_jerks,
             mark(ok)
         );
     }
