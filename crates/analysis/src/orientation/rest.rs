@@ -20,8 +20,11 @@ const CHUNK_S: f64 = 0.5;
 /// 0.15 Hz changes the rate by ≈ 0.5 °/s within 2 s; chunk means of a still sensor scatter by
 /// ≈ 0.035 °/s (0.25 °/s noise over 50 samples), up to ≈ 0.2 °/s over a long run.
 const GYR_RANGE_DPS: f64 = 0.3;
-/// Largest spread of the chunk mean gravity directions within a rest run, degrees.
-const ACC_RANGE_DEG: f64 = 0.1;
+/// Largest spread of the chunk mean gravity directions within ±1 s, degrees. Accelerometer
+/// noise of 0.03 m/s² leaves ≈ 0.025° per chunk mean, up to ≈ 0.12° between chunks; sway
+/// of 0.5° at 0.1–0.2 Hz moves gravity by 0.2–0.9° within 2 s (and its rate by more than
+/// [`GYR_RANGE_DPS`] even at its turning points).
+const ACC_RANGE_DEG: f64 = 0.25;
 /// Chunks either side that a still chunk must agree with (±1 s).
 const WINDOW: usize = 2;
 /// Shortest rest run that is used, seconds.
