@@ -60,9 +60,7 @@ fn posture_item(
         }
         if highest > lowest {
             let other = if points == lowest { highest } else { lowest };
-            rule.push_str(&format!(
-                "; within the ±{u:.1}° uncertainty it could be {other}"
-            ));
+            rule.push_str(&format!("; ±{u:.1}°: could be {other}"));
         }
     }
     Some(TwstrsItem {

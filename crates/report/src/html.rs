@@ -359,9 +359,11 @@ fn twstrs_table(h: &mut String, r: &Results) {
         match item {
             Some(i) => {
                 // "posture.rotation_deg.median" → "median"; degrees as °.
+                // The uncertainty is shown with the median posture above.
                 let ev: Vec<String> = i
                     .evidence
                     .iter()
+                    .filter(|e| !e.figure.ends_with("uncertainty_deg"))
                     .map(|e| {
                         let name = e.figure.rsplit('.').next().unwrap_or(&e.figure);
                         match e.unit.as_str() {
@@ -385,7 +387,9 @@ fn twstrs_table(h: &mut String, r: &Results) {
                 let key = name.split(' ').next().unwrap_or(name).replace('/', "_");
                 let why = t.unscored.iter().find(|u| u.item == key).map_or_else(
                     || "not scored for this recording".to_string(),
-                    |u| format!("not scored: {}; to score it: {}", u.reason, u.remedy),
+                    // The reason only: the remedy is in the results and the summary, and
+                    // the report stays one page.
+                    |u| format!("not scored: {}", u.reason),
                 );
                 let _ = write!(
                     h,
