@@ -155,7 +155,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     };
     let _ = writeln!(
         h,
-        "<p><b>Median posture</b> (± 95 % uncertainty) rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
+        "<p><b>Median posture</b> (±95 %) rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
         esc(&posture_deg(p.rotation_deg.as_ref())),
         esc(&posture_deg(p.tilt_deg.as_ref())),
         esc(&posture_deg(p.flexion_deg.as_ref())),
@@ -373,13 +373,24 @@ fn twstrs_table(h: &mut String, r: &Results) {
                         }
                     })
                     .collect();
+                // A one-band note ("; ±1.2°: could be 1") goes to the score cell, so that
+                // the row is no taller than without it and the report stays one page.
+                let (rule, could) = match i.rule.split_once("; ±") {
+                    Some((rule, note)) => (
+                        rule,
+                        note.rsplit_once("could be ")
+                            .map_or(String::new(), |(_, n)| format!(" (or {n})")),
+                    ),
+                    None => (i.rule.as_str(), String::new()),
+                };
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td class=\"n\">{}/{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td class=\"n\">{}/{}{}</td><td>{}</td><td>{}</td></tr>",
                     esc(name),
                     i.score,
                     i.max,
-                    esc(&i.rule),
+                    esc(&could),
+                    esc(rule),
                     esc(&ev.join("; "))
                 );
             }
