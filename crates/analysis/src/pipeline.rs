@@ -411,17 +411,14 @@ impl BiasSource {
         }
     }
 
-    /// How the posture's uncertainty is built for this recording.
-    pub fn method(&self, nine_d: bool) -> Method {
-        if nine_d {
-            Method::NineD
-        } else {
-            Method::SixD {
-                bias_bound_dps: match self {
-                    BiasSource::None => Some(f64::INFINITY),
-                    _ => self.bound_dps(),
-                },
-            }
+    /// How a 6D recording's rotation drifts with this source: bounded by the rest or still
+    /// segment, by the neutral hold's sway (bounded by the analysis), or not at all.
+    fn six_d_method(&self) -> Method {
+        Method::SixD {
+            bias_bound_dps: match self {
+                BiasSource::None => Some(f64::INFINITY),
+                _ => self.bound_dps(),
+            },
         }
     }
 }
@@ -442,6 +439,19 @@ pub fn uncertainty_config(
         },
         neutral_s: cfg.neutral_s,
         trunk: reference.kind == ReferenceKind::Trunk,
+    }
+}
+
+/// Once a run is over, tell the analyzer where the gyroscope bias came from: a 6D head
+/// sensor's rotation drifts with what it left unknown (9D and a trunk reference do not).
+pub fn settle_uncertainty(
+    analyzer: &mut Analyzer,
+    bias: &BiasSource,
+    reference: &Reference,
+    nine_d: bool,
+) {
+    if !nine_d && reference.kind != ReferenceKind::Trunk {
+        analyzer.set_uncertainty_method(bias.six_d_method());
     }
 }
 
@@ -529,9 +539,7 @@ where
         analyzer.push(s);
         Ok(())
     })?;
-    if !nine_d && reference.kind != ReferenceKind::Trunk {
-        analyzer.set_uncertainty_method(run.bias.method(false));
-    }
+    settle_uncertainty(&mut analyzer, &run.bias, reference, nine_d);
     Ok((analyzer.snapshot(), run))
 }
 

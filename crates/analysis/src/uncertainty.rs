@@ -14,6 +14,7 @@
 
 use collis_core::results::{Posture, Unscored};
 use collis_core::Axis;
+use collis_dsp::LineFit;
 
 /// Sway of amplitude A fitted over T seconds biases the regression slope by up to ≈ 2.4·A/T
 /// (0.1–0.2 Hz sway over 4–5 s); × 2.5 for a rotation sway up to 2.5× the amplitude seen on
@@ -71,13 +72,8 @@ pub struct UncertaintyConfig {
 #[derive(Debug, Clone)]
 pub struct Uncertainty {
     cfg: UncertaintyConfig,
-    /// Neutral segment: count, time sums and per-axis sums for mean, variance and slope.
-    n: f64,
-    st: f64,
-    stt: f64,
-    sa: [f64; 3],
-    saa: [f64; 3],
-    sta: [f64; 3],
+    /// Neutral segment: per axis, the angle against time (mean, spread, slope).
+    reference: [LineFit; 3],
     t_first: Option<f64>,
     t_last: f64,
     /// Lowest and highest angle per axis in the neutral segment.
@@ -92,12 +88,7 @@ impl Uncertainty {
     pub fn new(cfg: UncertaintyConfig) -> Self {
         Uncertainty {
             cfg,
-            n: 0.0,
-            st: 0.0,
-            stt: 0.0,
-            sa: [0.0; 3],
-            saa: [0.0; 3],
-            sta: [0.0; 3],
+            reference: [LineFit::default(); 3],
             t_first: None,
             t_last: 0.0,
             lo: [f64::INFINITY; 3],
@@ -123,13 +114,8 @@ impl Uncertainty {
         let t0 = *self.t_first.get_or_insert(t);
         let tt = t - t0;
         self.t_last = t;
-        self.n += 1.0;
-        self.st += tt;
-        self.stt += tt * tt;
         for (i, &x) in a.iter().enumerate() {
-            self.sa[i] += x;
-            self.saa[i] += x * x;
-            self.sta[i] += tt * x;
+            self.reference[i].push(tt, x);
             self.lo[i] = self.lo[i].min(x);
             self.hi[i] = self.hi[i].max(x);
         }
@@ -150,18 +136,11 @@ impl Uncertainty {
 
     /// Per-axis standard deviation and least-squares slope (°/s) over the neutral segment.
     fn reference_stats(&self, i: usize) -> (f64, f64) {
-        if self.n < 3.0 {
+        let fit = &self.reference[i];
+        if fit.count() < 3.0 {
             return (0.0, 0.0);
         }
-        let mean = self.sa[i] / self.n;
-        let sd = (self.saa[i] / self.n - mean * mean).max(0.0).sqrt();
-        let den = self.n * self.stt - self.st * self.st;
-        let slope = if den > 0.0 {
-            (self.n * self.sta[i] - self.st * self.sa[i]) / den
-        } else {
-            0.0
-        };
-        (sd, slope)
+        (fit.sd_y(), fit.slope(3.0).unwrap_or(0.0))
     }
 
     /// 95 % bound on the vertical bias left unknown, °/s, when rotation drifts (6D).

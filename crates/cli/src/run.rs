@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use collis_analysis::pipeline::{self, ImuConfig, Run};
 use collis_analysis::sensory_trick::TrickAnalyzer;
 use collis_analysis::PipelineErrorOr;
-use collis_core::results::{Recording, Reference, ReferenceKind, Results, Source, Task};
+use collis_core::results::{Recording, Reference, Results, Source, Task};
 use collis_core::{AngleSample, ImuSample};
 use collis_io::{open_imu, ImportError, ImuReader, StreamInfo};
 use std::path::{Path, PathBuf};
@@ -276,9 +276,7 @@ impl<'a> AngleSource<'a> {
             .join()
             .map_err(|_| anyhow::anyhow!("the analysis thread failed"))?;
         let mut run = run.map_err(|e| pipeline_error(e, self.path))?;
-        if !self.nine_d() && self.reference.kind != ReferenceKind::Trunk {
-            analyzer.set_uncertainty_method(run.bias.method(false));
-        }
+        pipeline::settle_uncertainty(&mut analyzer, &run.bias, &self.reference, self.nine_d());
         let analysis = analyzer.snapshot();
         if run.samples == 0 {
             anyhow::bail!("{}: no valid samples to analyse", self.path.display());

@@ -19,6 +19,7 @@
 //! the offline steps need their own buffers (kept and reused across blocks).
 
 use collis_core::ImuSample;
+use collis_dsp::LineFit;
 use nalgebra::{Matrix3, Quaternion, UnitQuaternion, Vector3};
 use std::f64::consts::PI;
 
@@ -407,25 +408,11 @@ fn filter_delta(delta: &mut [f64], disturbed: &[bool], ts: f64, backward: bool) 
     }
 }
 
-/// Least-squares line `y = a + b x` through the points; `(mean, 0)` when x does not spread.
+/// Least-squares line `y = a + b x` through the points.
 fn linear_fit(points: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
-    let (mut n, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (x, y) in points {
-        n += 1.0;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
-    }
-    if n == 0.0 {
-        return (0.0, 0.0);
-    }
-    let den = n * sxx - sx * sx;
-    if den.abs() < 1e-12 {
-        return (sy / n, 0.0);
-    }
-    let b = (n * sxy - sx * sy) / den;
-    ((sy - b * sx) / n, b)
+    let mut fit = LineFit::default();
+    points.for_each(|(x, y)| fit.push(x, y));
+    fit.line()
 }
 
 /// The linear trend of the heading disagreement over the undisturbed samples (unwrapped),

@@ -17,6 +17,7 @@ pub use rest::Rest;
 pub use whole::{BiasPlan, WholeOrientation};
 
 use collis_core::ImuSample;
+use collis_dsp::LineFit;
 use nalgebra::{Quaternion, UnitQuaternion};
 use vqf_rs::VQF;
 
@@ -35,14 +36,9 @@ pub struct BiasRegression {
     first_time_s: Option<f64>,
     last_time_s: Option<f64>,
     angle: [f64; 3],
-    n: f64,
-    st: f64,
-    stt: f64,
-    sa: [f64; 3],
-    sta: [f64; 3],
-    /// Sums of the rate and its square, per axis.
-    sw: [f64; 3],
-    sww: [f64; 3],
+    /// Per axis: the integrated angle against time, and the rate itself (its mean's spread).
+    angle_fit: [LineFit; 3],
+    rate: [LineFit; 3],
 }
 
 impl BiasRegression {
@@ -56,14 +52,9 @@ impl BiasRegression {
         self.last_time_s = Some(s.time_s);
         // Time from the segment's first sample keeps the sums well conditioned late in a file.
         let t = s.time_s - *self.first_time_s.get_or_insert(s.time_s);
-        self.n += 1.0;
-        self.st += t;
-        self.stt += t * t;
         for i in 0..3 {
-            self.sa[i] += self.angle[i];
-            self.sta[i] += t * self.angle[i];
-            self.sw[i] += s.gyr_rad_s[i];
-            self.sww[i] += s.gyr_rad_s[i] * s.gyr_rad_s[i];
+            self.angle_fit[i].push(t, self.angle[i]);
+            self.rate[i].push(t, s.gyr_rad_s[i]);
         }
     }
 
@@ -71,22 +62,18 @@ impl BiasRegression {
     /// sensor noise's share of the bias error for a sensor lying still (sway's share, for a
     /// neutral hold, is bounded by the analysis).
     pub fn slope_sigma(&self) -> Option<f64> {
-        (self.n >= 4.0).then(|| {
-            (0..3)
-                .map(|i| {
-                    let mean = self.sw[i] / self.n;
-                    let var = (self.sww[i] / self.n - mean * mean).max(0.0);
-                    (var / self.n).sqrt()
-                })
+        (self.rate[0].count() >= 4.0).then(|| {
+            self.rate
+                .iter()
+                .map(|r| r.sd_y() / r.count().sqrt())
                 .fold(0.0, f64::max)
         })
     }
 
     /// The bias (rad/s); `None` with fewer than 3 samples or no spread in time.
     pub fn bias(&self) -> Option<[f64; 3]> {
-        let den = self.n * self.stt - self.st * self.st;
-        (self.n >= 3.0 && den > 0.0)
-            .then(|| std::array::from_fn(|i| (self.n * self.sta[i] - self.st * self.sa[i]) / den))
+        let [x, y, z] = self.angle_fit.map(|f| f.slope(3.0));
+        Some([x?, y?, z?])
     }
 }
 
@@ -94,8 +81,6 @@ impl BiasRegression {
 pub struct Orientation {
     vqf: VQF,
     use_mag: bool,
-    /// Whether the last sample's magnetometer was fused.
-    fused_mag: bool,
     dt_nominal: f64,
     last_time_s: Option<f64>,
 }
@@ -111,7 +96,6 @@ impl Orientation {
         Orientation {
             vqf: VQF::new(dt_nominal, None, None, params),
             use_mag,
-            fused_mag: false,
             dt_nominal,
             last_time_s: None,
         }
@@ -141,13 +125,9 @@ impl Orientation {
         let q = match (self.use_mag, s.mag) {
             (true, Some(m)) => {
                 self.vqf.update_mag(m);
-                self.fused_mag = true;
                 self.vqf.quat_9d()
             }
-            _ => {
-                self.fused_mag = false;
-                self.vqf.quat_6d()
-            }
+            _ => self.vqf.quat_6d(),
         };
         // VQF composes unit quaternions and normalises its own state: no renormalisation.
         UnitQuaternion::new_unchecked(Quaternion::new(q.0, q.1, q.2, q.3))
@@ -183,11 +163,6 @@ impl Orientation {
             o.vqf.set_bias_estimate(b, Some(BIAS_SIGMA_DPS));
         }
         o
-    }
-
-    /// True while VQF rejects the magnetometer of the last sample as disturbed (9D only).
-    pub fn mag_disturbed(&self) -> bool {
-        self.fused_mag && self.vqf.mag_dist_detected()
     }
 }
 

@@ -108,7 +108,9 @@ where
             self.context = self.emit_end - keep_from;
             self.emit_end = 0;
         }
-        let want = self.context + self.block_n + self.margin_n;
+        // A quarter block more than the block and its margin: a tail shorter than that is
+        // estimated with this block rather than on its own.
+        let want = self.context + self.block_n + self.margin_n + self.block_n / 4;
         while self.buf.len() < want {
             match self.input.next() {
                 Some(s) => self.buf.push(s?),
@@ -117,21 +119,6 @@ where
                     break;
                 }
             }
-        }
-        // A short tail is estimated with the block before it rather than on its own.
-        if !self.ended && self.buf.len() == want {
-            let rest_peek = self.block_n / 4;
-            let mut tail = Vec::new();
-            while tail.len() < rest_peek {
-                match self.input.next() {
-                    Some(s) => tail.push(s?),
-                    None => {
-                        self.ended = true;
-                        break;
-                    }
-                }
-            }
-            self.buf.extend(tail);
         }
         if self.buf.len() <= self.context {
             self.ended = true;
