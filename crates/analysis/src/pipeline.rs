@@ -70,7 +70,7 @@ pub fn reference(
             rotation_referenced: true,
             description: format!(
                 "relative to the mean head orientation in the neutral segment {a:.1}–{b:.1} s{}",
-                if nine_d(head_mag) { "" } else { " (6D: rotation may drift slowly with gyroscope bias)" }
+                if nine_d(head_mag) { "" } else { " (6D: rotation drifts with the gyroscope bias left unknown: see its uncertainty)" }
             ),
         },
         (None, Some(t)) => {
