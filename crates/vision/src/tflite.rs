@@ -80,10 +80,46 @@ impl Network {
     }
 }
 
-fn dims_of(t: &tflite::Tensor) -> Vec<usize> {
-    t.shape()
+/// Most elements of one tensor (the largest in the face models has 0.4 M): a shape is read from the
+/// file, and one of 2³¹ × 2³¹ would overflow tract's size arithmetic or allocate without bound.
+const MAX_ELEMENTS: usize = 1 << 24;
+/// Largest stride, dilation or pooling window.
+const MAX_WINDOW: i32 = 1 << 12;
+
+/// The shape of `t` (unknown dimensions, −1, taken as 1), refused when its size exceeds
+/// [`MAX_ELEMENTS`].
+fn dims_of(t: &tflite::Tensor) -> TractResult<Vec<usize>> {
+    let dims: Vec<usize> = t
+        .shape()
         .map(|s| s.iter().map(|d| d.max(1) as usize).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let size = dims.iter().try_fold(1usize, |n, &d| {
+        n.checked_mul(d).filter(|&n| n <= MAX_ELEMENTS)
+    });
+    ensure!(
+        size.is_some(),
+        "tensor {:?} of shape {dims:?} exceeds {MAX_ELEMENTS} elements",
+        t.name()
+    );
+    Ok(dims)
+}
+
+/// Item `i` of a flatbuffer vector: an index read from the file (tensor, buffer, operator
+/// code, subgraph) is checked, where the flatbuffer accessors panic out of range.
+fn item<I: IntoIterator>(v: I, i: i64, what: &str) -> TractResult<I::Item> {
+    usize::try_from(i)
+        .ok()
+        .and_then(|k| v.into_iter().nth(k))
+        .with_context(|| format!("{what} {i} does not exist"))
+}
+
+/// A stride, dilation or window size from an operator's options: 1 to [`MAX_WINDOW`].
+fn window(v: i32, what: &str) -> TractResult<usize> {
+    ensure!(
+        (1..=MAX_WINDOW).contains(&v),
+        "{what} {v}: expected 1 to {MAX_WINDOW}"
+    );
+    Ok(v as usize)
 }
 
 /// Reads a constant tensor (fp32, fp16 — widened to fp32 — or int32) from its buffer.
@@ -91,14 +127,14 @@ fn constant(model: &tflite::Model, t: &tflite::Tensor) -> TractResult<Option<Ten
     let Some(buffers) = model.buffers() else {
         return Ok(None);
     };
-    let Some(data) = buffers.get(t.buffer() as usize).data() else {
+    let Some(data) = item(buffers, t.buffer().into(), "buffer")?.data() else {
         return Ok(None);
     };
     let bytes = data.bytes();
     if bytes.is_empty() {
         return Ok(None);
     }
-    let shape = dims_of(t);
+    let shape = dims_of(t)?;
     let tensor = match t.type_() {
         TensorType::FLOAT32 => {
             let v: Vec<f32> = bytes
@@ -195,6 +231,14 @@ fn conv(
     (pad, strides, dilations): (PaddingSpec, [usize; 2], [usize; 2]),
 ) -> TractResult<OutletId> {
     ensure!(kernel.len() == 4, "kernel rank {}", kernel.len());
+    image(
+        target,
+        name,
+        inputs[0],
+        [kernel[1], kernel[2]],
+        dilations,
+        &pad,
+    )?;
     // OHWI: [out, h, w, in]; a depthwise kernel is [1, h, w, channels].
     let (ci, co, group) = if depthwise {
         (kernel[3], kernel[3], kernel[3])
@@ -219,6 +263,44 @@ fn conv(
     Ok(target.wire_node(name, op, inputs)?[0])
 }
 
+/// Checks that `x` is an NHWC image (rank 4) in which a `window` dilated by `dilation` fits
+/// under `pad`, as convolution and pooling need: tract's ops index the axes unchecked, and a
+/// window larger than a VALID-padded input leaves an empty output, which tract's kernels chunk
+/// by zero when they evaluate a constant input as it is wired. Returns the image's shape.
+fn image(
+    target: &TypedModel,
+    name: &str,
+    x: OutletId,
+    window: [usize; 2],
+    dilation: [usize; 2],
+    pad: &PaddingSpec,
+) -> TractResult<Vec<usize>> {
+    let shape = shape_of(target, name, x)?;
+    ensure!(
+        shape.len() == 4,
+        "{name}: input of rank {}, expected NHWC (rank 4)",
+        shape.len()
+    );
+    if matches!(pad, PaddingSpec::Valid) {
+        for a in 0..2 {
+            let span = (window[a].max(1) - 1) * dilation[a] + 1;
+            ensure!(
+                span <= shape[1 + a],
+                "{name}: a window of {span} does not fit in {} (VALID padding)",
+                shape[1 + a]
+            );
+        }
+    }
+    Ok(shape)
+}
+
+/// The concrete shape of `x`, the input of node `name`.
+fn shape_of(target: &TypedModel, name: &str, x: OutletId) -> TractResult<Vec<usize>> {
+    let fact = target.outlet_fact(x)?;
+    let shape = fact.shape.as_concrete().map(<[usize]>::to_vec);
+    shape.with_context(|| format!("{name}: input shape"))
+}
+
 /// A depthwise convolution with constant weights as [`DepthwiseNhwc`], TFLite's SAME/VALID
 /// padding made explicit (SAME: the extra row/column of an odd total goes at the bottom/right).
 fn depthwise_nhwc(
@@ -241,6 +323,7 @@ fn depthwise_nhwc(
         s.len() == 4 && k.len() == 4 && k[0] == 1 && k[3] == s[3],
         "depthwise {s:?} × {k:?}"
     );
+    image(target, name, x, [k[1], k[2]], [1, 1], &padding(pad)?)?;
     let mut output_hw = [0; 2];
     let mut pad_top_left = [0; 2];
     for a in 0..2 {
@@ -267,25 +350,33 @@ fn depthwise_nhwc(
 /// Builds the tract graph for the first subgraph of a TFLite flatbuffer.
 fn import(bytes: &[u8]) -> TractResult<TypedModel> {
     let model = tflite::root_as_model(bytes)?;
-    let graph = model.subgraphs().context("no subgraphs")?.get(0);
+    let graph = item(model.subgraphs().context("no subgraphs")?, 0, "subgraph")?;
     let tensors = graph.tensors().context("no tensors")?;
     let codes = model.operator_codes().context("no operator codes")?;
     let mut target = TypedModel::default();
     let mut wires: HashMap<i32, OutletId> = HashMap::new();
     let mut consts: HashMap<i32, Tensor> = HashMap::new();
 
-    for input in graph.inputs().context("no inputs")? {
-        let t = tensors.get(input as usize);
+    let inputs = graph.inputs().context("no inputs")?;
+    // One image in: `Network::run` feeds one tensor (and tract's `input_fact(0)` panics on a
+    // graph without inputs).
+    ensure!(
+        inputs.len() == 1,
+        "{} inputs: expected one image",
+        inputs.len()
+    );
+    for input in inputs {
+        let t = item(tensors, input.into(), "input tensor")?;
         ensure!(t.type_() == TensorType::FLOAT32, "input must be float32");
         let src = target.add_source(
             t.name().unwrap_or("input"),
-            f32::fact(dims_of(&t).as_slice()),
+            f32::fact(dims_of(&t)?.as_slice()),
         )?;
         wires.insert(input, src);
     }
 
     for op in graph.operators().context("no operators")? {
-        let code = codes.get(op.opcode_index() as usize);
+        let code = item(codes, op.opcode_index().into(), "operator code")?;
         let builtin = if code.deprecated_builtin_code() as i32
             == BuiltinOperator::PLACEHOLDER_FOR_GREATER_OP_CODES.0
         {
@@ -294,15 +385,15 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
             BuiltinOperator(code.deprecated_builtin_code() as i32)
         };
         let in_ids: Vec<i32> = op.inputs().context("op without inputs")?.iter().collect();
-        let out_id = op.outputs().context("op without outputs")?.get(0);
-        let out_t = tensors.get(out_id as usize);
+        let out_id = item(op.outputs().context("op without outputs")?, 0, "op output")?;
+        let out_t = item(tensors, out_id.into(), "output tensor")?;
         let name = out_t.name().unwrap_or("node").to_string();
         // Constants become graph constants on first use (fp16 widened to fp32).
         for &id in &in_ids {
             if id < 0 || wires.contains_key(&id) {
                 continue;
             }
-            let t = tensors.get(id as usize);
+            let t = item(tensors, id.into(), "tensor")?;
             let value = constant(&model, &t)?.with_context(|| {
                 format!("tensor {:?} is neither computed nor constant", t.name())
             })?;
@@ -323,11 +414,17 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                 .with_context(|| format!("{name}: unbound input {id}"))
         };
         let konst = |k: usize| -> TractResult<&Tensor> {
-            consts
-                .get(&in_ids[k])
+            in_ids
+                .get(k)
+                .and_then(|id| consts.get(id))
                 .with_context(|| format!("{name}: input {k} must be constant"))
         };
-        let kernel_dims = |k: usize| dims_of(&tensors.get(in_ids[k] as usize));
+        let kernel_dims = |k: usize| -> TractResult<Vec<usize>> {
+            let id = *in_ids
+                .get(k)
+                .with_context(|| format!("{name}: missing input {k}"))?;
+            dims_of(&item(tensors, id.into(), "tensor")?)
+        };
         let wire = match builtin {
             BuiltinOperator::DEQUANTIZE => input(0)?,
             BuiltinOperator::RELU => {
@@ -345,10 +442,13 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     ensure!(o.depth_multiplier() <= 1, "depth multiplier > 1");
                     (
                         o.padding(),
-                        [o.stride_h() as usize, o.stride_w() as usize],
                         [
-                            o.dilation_h_factor() as usize,
-                            o.dilation_w_factor() as usize,
+                            window(o.stride_h(), "stride")?,
+                            window(o.stride_w(), "stride")?,
+                        ],
+                        [
+                            window(o.dilation_h_factor(), "dilation")?,
+                            window(o.dilation_w_factor(), "dilation")?,
                         ],
                         o.fused_activation_function(),
                     )
@@ -358,15 +458,19 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                         .context("conv options")?;
                     (
                         o.padding(),
-                        [o.stride_h() as usize, o.stride_w() as usize],
                         [
-                            o.dilation_h_factor() as usize,
-                            o.dilation_w_factor() as usize,
+                            window(o.stride_h(), "stride")?,
+                            window(o.stride_w(), "stride")?,
+                        ],
+                        [
+                            window(o.dilation_h_factor(), "dilation")?,
+                            window(o.dilation_w_factor(), "dilation")?,
                         ],
                         o.fused_activation_function(),
                     )
                 };
-                let kdims = kernel_dims(1);
+                let kdims = kernel_dims(1)?;
+                ensure!(kdims.len() == 4, "{name}: kernel of rank {}", kdims.len());
                 if depthwise && dilations == [1, 1] && DepthwiseNhwc::supports(kdims[3]) {
                     if let (Ok(kernel), Some(bias)) =
                         (konst(1), in_ids.get(2).and_then(|b| consts.get(b)))
@@ -472,16 +576,19 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     .builtin_options_as_pool_2_doptions()
                     .context("pool options")?;
                 let x = input(0)?;
-                let c = target
-                    .outlet_fact(x)?
-                    .shape
-                    .as_concrete()
-                    .context("pool input shape")?[3];
+                let window_hw = [
+                    window(o.filter_height(), "pool window")?,
+                    window(o.filter_width(), "pool window")?,
+                ];
+                let c = image(&target, &name, x, window_hw, [1, 1], &padding(o.padding())?)?[3];
                 let pool_spec = PoolSpec {
                     data_format: DataFormat::NHWC,
-                    kernel_shape: tvec!(o.filter_height() as usize, o.filter_width() as usize),
+                    kernel_shape: tvec!(window_hw[0], window_hw[1]),
                     padding: padding(o.padding())?,
-                    strides: Some(tvec!(o.stride_h() as usize, o.stride_w() as usize)),
+                    strides: Some(tvec!(
+                        window(o.stride_h(), "stride")?,
+                        window(o.stride_w(), "stride")?
+                    )),
                     dilations: None,
                     input_channels: c,
                     output_channels: c,
@@ -503,13 +610,34 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     .chunks_exact(2)
                     .map(|p| (p[0].max(0) as usize, p[1].max(0) as usize))
                     .collect();
+                // The padded size is bounded like any tensor's: tract pads a constant input
+                // when the node is wired, and paddings of 2³¹ would allocate gigabytes.
+                let x = input(0)?;
+                let shape = shape_of(&target, &name, x)?;
+                ensure!(
+                    pads.len() == shape.len(),
+                    "{name}: {} paddings for a tensor of rank {}",
+                    pads.len(),
+                    shape.len()
+                );
+                let size = shape
+                    .iter()
+                    .zip(&pads)
+                    .try_fold(1usize, |n, (&d, &(a, b))| {
+                        n.checked_mul(d.checked_add(a)?.checked_add(b)?)
+                            .filter(|&n| n <= MAX_ELEMENTS)
+                    });
+                ensure!(
+                    size.is_some(),
+                    "{name}: padded tensor exceeds {MAX_ELEMENTS} elements"
+                );
                 let mode = PadMode::Constant(rctensor0(0f32));
-                target.wire_node(&name, Pad { pads, mode }, &[input(0)?])?[0]
+                target.wire_node(&name, Pad { pads, mode }, &[x])?[0]
             }
             BuiltinOperator::RESHAPE => {
                 let x = input(0)?;
                 let from: TVec<TDim> = target.outlet_fact(x)?.shape.to_tvec();
-                let to: TVec<TDim> = dims_of(&out_t).iter().map(|d| d.to_dim()).collect();
+                let to: TVec<TDim> = dims_of(&out_t)?.iter().map(|d| d.to_dim()).collect();
                 if from == to {
                     x
                 } else {
@@ -522,13 +650,19 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
                     .context("concat options")?;
                 let ins: Vec<OutletId> =
                     (0..in_ids.len()).map(input).collect::<TractResult<_>>()?;
-                let rank = target.outlet_fact(ins[0])?.rank() as i32;
+                let first = *ins.first().with_context(|| format!("{name}: no inputs"))?;
+                let rank = target.outlet_fact(first)?.rank() as i32;
                 let axis = if o.axis() < 0 {
                     rank + o.axis()
                 } else {
                     o.axis()
-                } as usize;
-                let w = target.wire_node(&name, TypedConcat::new(axis), &ins)?[0];
+                };
+                ensure!(
+                    (0..rank).contains(&axis),
+                    "{name}: axis {} of rank {rank}",
+                    o.axis()
+                );
+                let w = target.wire_node(&name, TypedConcat::new(axis as usize), &ins)?[0];
                 fused(&mut target, &name, w, o.fused_activation_function())?
             }
             other => bail!(
@@ -538,7 +672,7 @@ fn import(bytes: &[u8]) -> TractResult<TypedModel> {
             ),
         };
         if builtin == BuiltinOperator::DEQUANTIZE {
-            if let Some(v) = consts.get(&in_ids[0]).cloned() {
+            if let Some(v) = in_ids.first().and_then(|id| consts.get(id)).cloned() {
                 consts.insert(out_id, v);
             }
         }

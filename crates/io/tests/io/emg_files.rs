@@ -1,6 +1,7 @@
 //! Small EMG files built byte by byte from the specifications (EDF/BDF header layout, WFDB
-//! formats 16 and 212), for the malformed-header tests and as fuzzing seeds. The round-trip
-//! tests use an independent writer (pyedflib) instead.
+//! formats 16 and 212), for the malformed-header tests; they also wrote the EMG seeds of the
+//! fuzzing corpus (`crates/fuzz/corpus/emg-edf`, `emg-wfdb`). The round-trip tests use an
+//! independent writer (pyedflib) instead.
 
 /// One EDF/BDF signal: label, unit, samples per record, physical and digital range.
 pub struct Sig {
