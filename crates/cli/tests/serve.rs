@@ -118,11 +118,17 @@ fn assert_same_measurements(a: &Value, b: &Value) {
         "spasms",
         "neutral_hold",
         "twstrs",
-        "pattern",
     ] {
         assert!(a[key].is_object(), "no '{key}' in {a}");
         assert_eq!(a[key], b[key], "{key}");
     }
+    // The pattern profile, or (under 30 s analysed) the same reason for its absence.
+    assert_eq!(a["pattern"], b["pattern"]);
+    assert_eq!(a["not_assessed"], b["not_assessed"]);
+    assert!(
+        a["pattern"].is_object() || a["not_assessed"].to_string().contains("\"pattern\""),
+        "no pattern and no reason in {a}"
+    );
 }
 
 fn simulate(dir: &Path, profile: &str, seconds: &str) -> (PathBuf, Value) {
@@ -161,6 +167,38 @@ fn a_non_loopback_address_needs_a_token() {
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("without a token"), "{}", text(&o));
+}
+
+#[test]
+fn a_weak_token_is_refused_off_loopback_and_a_strong_one_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = collis(
+        &[
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--token",
+            "s3cret-t0ken",
+            "--db",
+            "r.db",
+            "--recordings",
+            "live",
+        ],
+        dir.path(),
+    );
+    assert!(!o.status.success());
+    let e = text(&o);
+    assert!(e.contains("weak token") && e.contains("at least 32"), "{e}");
+    let offered = e
+        .split("--token ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap();
+    assert_eq!(offered.len(), 64, "{e}");
+    assert!(offered.bytes().all(|b| b.is_ascii_hexdigit()), "{offered}");
+    let o = collis(&["serve", "--help"], dir.path());
+    assert!(text(&o).contains("at least 32 characters"), "{}", text(&o));
+    assert!(text(&o).contains("--keep-anonymous"), "{}", text(&o));
 }
 
 #[test]
@@ -298,6 +336,35 @@ fn uploads_are_analysed_like_the_command_line_and_stored() {
     assert_eq!(status, 422);
     let e = json_of(&body)["error"].as_str().unwrap().to_string();
     assert!(e.contains("broken.csv") && !e.contains("upload-"), "{e}");
+    // A failed upload for a new subject leaves no new, empty subject behind (issue 19); a
+    // code that is no pseudonym is refused before the analysis.
+    let (status, _, _) = http(
+        &srv.addr,
+        "POST",
+        "/api/analyze?name=broken.csv&subject=GHOST",
+        &[],
+        b"time_s,gyr_x\n0,x\n",
+    );
+    assert_eq!(status, 422);
+    let codes = || -> Vec<Value> {
+        let (_, _, body) = http(&srv.addr, "GET", "/api/subjects", &[], b"");
+        json_of(&body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["code"].clone())
+            .collect()
+    };
+    assert_eq!(codes(), ["P-01"]);
+    let (status, _, body) = http(
+        &srv.addr,
+        "POST",
+        &format!("/api/analyze?name=recording.csv&subject=..&neutral={neutral}"),
+        &[],
+        &bytes[..bytes.len() / 2],
+    );
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(codes(), ["P-01"]);
     let (status, _, body) = http(&srv.addr, "POST", "/api/analyze?name=empty.csv", &[], b"");
     assert_eq!(status, 400);
     assert!(json_of(&body)["error"].as_str().unwrap().contains("empty"));
@@ -502,8 +569,9 @@ fn live_hold_neutral_exercise_measures_true_angles_and_is_stored() {
     let score = &done["score"];
     assert_eq!(score["twstrs_hold_item"]["score"], 4, "{score}");
     let id = done["session_id"].as_i64().expect("stored");
-    let file = PathBuf::from(done["file"].as_str().unwrap());
-    assert!(file.starts_with(p.join("live")));
+    // Named relative to the recordings directory (never where it is on the server).
+    let file = p.join("live").join(done["file"].as_str().unwrap());
+    assert!(file.is_file(), "{}", file.display());
     // The saved session reopens like an imported file: same results from `collis analyze`.
     let neutral = format!("{n0}:{n1}");
     let o = collis(
@@ -671,6 +739,10 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(shots.join("browser.json")).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    // The report is styled: its inline style is allowed by the Content-Security-Policy (8 pt
+    // rather than the browser's 16 px).
+    assert_eq!(b["report"]["subject"], "E2E-01", "{}", b["report"]);
+    assert_eq!(b["report"]["font_size"], "10.6667px", "{}", b["report"]);
     let done = &b["done"];
     assert_eq!(done["completed"], true, "{done}");
     assert!(done["error"].is_null(), "{done}");
@@ -690,7 +762,8 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
     // through `collis angles` with the same neutral hold.
     let frames = b["frames"].as_array().unwrap();
     let hold = frames.iter().filter(|f| f["calibrating"] == true).count();
-    let video = done["file"].as_str().unwrap();
+    let video = p.join("live").join(done["file"].as_str().unwrap());
+    let video = video.to_str().unwrap();
     let neutral = format!("0:{}", (hold as f64 - 0.5) / fps);
     let o = collis(
         &["angles", video, "--neutral", &neutral, "-o", "offline.csv"],
@@ -1297,8 +1370,8 @@ fn live_emg_relax_exercise_cues_the_bursts_and_is_stored_like_an_emg_file() {
     assert!(worst_burst <= 0.03, "{worst_burst}");
     assert_eq!(stored["emg"]["exercise"], *outcome);
     // The recording reopens like any EMG file: the same `emg` section from `collis analyze`.
-    let file = PathBuf::from(done["file"].as_str().unwrap());
-    assert!(file.starts_with(p.join("live")));
+    let file = p.join("live").join(done["file"].as_str().unwrap());
+    assert!(file.is_file(), "{}", file.display());
     let o = collis(
         &[
             "analyze",
@@ -1364,8 +1437,9 @@ fn live_emg_accounts_for_lost_and_late_blocks_refuses_floods_and_survives_a_kill
     );
     assert_eq!(n("delivered"), (blocks as u64 - 2) * 40, "{a}");
     // Lost blocks are written as held values: the recording keeps its length (8 s).
-    let file = done["file"].as_str().unwrap().to_string();
-    let o = collis(&["analyze", &file, "--json", "r.json", "--quiet"], p);
+    let file = p.join("live").join(done["file"].as_str().unwrap());
+    let file = file.to_str().unwrap();
+    let o = collis(&["analyze", file, "--json", "r.json", "--quiet"], p);
     assert!(o.status.success(), "{}", text(&o));
     let r = json_of(&std::fs::read(p.join("r.json")).unwrap());
     assert_eq!(r["emg"]["channels"][0]["duration_s"], 8.0, "{r}");
@@ -1379,7 +1453,7 @@ fn live_emg_accounts_for_lost_and_late_blocks_refuses_floods_and_survives_a_kill
     // A stream cut off by a crash: what was written (flushed every second) still reads.
     let (mut ws, _) = tungstenite::connect(url.as_str()).unwrap();
     let ready: Value = serde_json::from_str(&ws.read().unwrap().into_text().unwrap()).unwrap();
-    let file = PathBuf::from(ready["file"].as_str().unwrap());
+    let file = p.join("live").join(ready["file"].as_str().unwrap());
     for k in 0..150 {
         ws.send(Message::text(emg_block(&sim, k, 40).to_string()))
             .unwrap();

@@ -35,7 +35,7 @@ mod units;
 mod writers;
 
 pub use error::{ImportError, ImportWarning, WriteError};
-pub use reader::{ImportReport, ImuReader, StreamInfo};
+pub use reader::{ImportReport, ImuReader, StreamInfo, MAX_RATE_HZ, MIN_RATE_HZ};
 pub use units::{AccUnit, GyrUnit, UnitError, STANDARD_GRAVITY};
 pub use writers::{
     pose_csv_row, AngleCsvWriter, ImuCsvWriter, OrientationCsvWriter, PoseCsvWriter,

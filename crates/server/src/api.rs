@@ -24,6 +24,9 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Seconds after which the request may be tried again (`Retry-After`), when the server is
+    /// busy rather than the request wrong.
+    pub retry_after_s: Option<u64>,
 }
 
 /// The body of every error response.
@@ -37,6 +40,14 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after_s: None,
+        }
+    }
+    /// 503: the server is at a limit right now; the client may try again in a few seconds.
+    pub fn busy(message: impl Into<String>) -> Self {
+        ApiError {
+            retry_after_s: Some(5),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
         }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -63,13 +74,18 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut resp = (
             self.status,
             Json(ErrorBody {
                 error: self.message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(s) = self.retry_after_s {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        resp
     }
 }
 
@@ -97,13 +113,34 @@ pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
     pub notice: &'static str,
-    /// The record database (password left out).
+    /// The record database: a SQLite file's name (not where it is on the server), or a
+    /// PostgreSQL server's host and database (no user, no password).
     pub database: String,
+}
+
+/// The record database as the API shows it: `sqlite:NAME` with a SQLite file's name only,
+/// `postgres://HOST/DB` without the user information.
+pub(crate) fn database_label(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or_default();
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches('/');
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
+        return format!("sqlite:{name}");
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            format!("{scheme}://{host}")
+        }
+        None => "database".into(),
+    }
 }
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
 pub async fn health(State(st): State<AppState>) -> ApiResult<Json<Health>> {
-    let database = st.with_store(|s| Ok(s.url().to_string())).await?;
+    let database = st.with_store(|s| Ok(database_label(s.url()))).await?;
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
@@ -265,6 +302,16 @@ pub async fn set_feedback(
     Path(code): Path<String>,
     Json(settings): Json<FeedbackSettings>,
 ) -> ApiResult<Json<FeedbackSettings>> {
+    check_feedback(&settings).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let json = serde_json::to_string(&settings).map_err(|e| ApiError::internal(e.to_string()))?;
+    st.with_store(move |s| s.set_feedback_settings(&code, &json, today()))
+        .await?;
+    Ok(Json(settings))
+}
+
+/// Feedback settings a patient can be given (saved here or sent during a live stream): the
+/// zone's half-width in (0, 90]° and each target angle within ±90°.
+pub fn check_feedback(settings: &FeedbackSettings) -> Result<(), String> {
     let ok = settings.zone_deg.is_finite()
         && settings.zone_deg > 0.0
         && settings.zone_deg <= 90.0
@@ -272,16 +319,11 @@ pub async fn set_feedback(
             .target_deg
             .iter()
             .all(|t| t.is_finite() && t.abs() <= 90.0);
-    if !ok {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "feedback settings: zone_deg must be in (0, 90] and each target within ±90°",
-        ));
+    if ok {
+        Ok(())
+    } else {
+        Err("feedback settings: zone_deg must be in (0, 90] and each target within ±90°".into())
     }
-    let json = serde_json::to_string(&settings).map_err(|e| ApiError::internal(e.to_string()))?;
-    st.with_store(move |s| s.set_feedback_settings(&code, &json, today()))
-        .await?;
-    Ok(Json(settings))
 }
 
 /// One figure across visits.
@@ -350,7 +392,7 @@ pub async fn session_results(
 pub async fn session_report(
     State(st): State<AppState>,
     Path(id): Path<i64>,
-) -> ApiResult<Html<String>> {
+) -> ApiResult<impl IntoResponse> {
     let page = st
         .with_store(move |s| {
             let subject = s.session(id)?.subject;
@@ -359,7 +401,26 @@ pub async fn session_report(
         .await?
         .and_then(|data| collis_report::html::html(&data, &today().to_string()))
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(Html(page))
+    // The report's one inline style, allowed by its hash (crate::security).
+    let csp = [(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        crate::security::report_policy(),
+    )];
+    Ok((csp, Html(page)))
+}
+
+/// The results of the server's file `path` as its user knows it, `name`: the file and every
+/// warning name it so, never where it is on the server.
+pub(crate) fn hide_path(
+    results: &mut collis_core::results::Results,
+    path: &std::path::Path,
+    name: &str,
+) {
+    let full = path.display().to_string();
+    results.recording.file = Some(name.to_string());
+    for w in &mut results.warnings {
+        *w = w.replace(&full, name);
+    }
 }
 
 /// Today's date, the default date of an upload or a live session.
@@ -424,12 +485,15 @@ fn parse_span(s: &str) -> Result<[f64; 2], String> {
 #[utoipa::path(post, path = "/api/analyze", params(AnalyzeQuery),
     request_body(content = Vec<u8>, description = "the recording file's bytes", content_type = "application/octet-stream"),
     responses((status = 200, body = AnalyzeOut), (status = 400, body = ErrorBody),
-              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, description = "too many uploads at once: try again after Retry-After seconds", body = ErrorBody)))]
 pub async fn analyze(
     State(st): State<AppState>,
     Query(q): Query<AnalyzeQuery>,
     body: Body,
 ) -> ApiResult<Json<AnalyzeOut>> {
+    // Held until the analysis ends, even when the client goes away before.
+    let permit = st.upload_slot()?;
     let task = q
         .task
         .as_deref()
@@ -516,6 +580,7 @@ pub async fn analyze(
     let store = st.store.clone();
     let subject = q.subject.clone();
     tokio::task::spawn_blocking(move || -> ApiResult<AnalyzeOut> {
+        let _permit = permit;
         let path = tmp.path();
         let sha = std::fs::File::open(path)
             .and_then(|f| content_sha256(std::io::BufReader::new(f)))
@@ -529,7 +594,8 @@ pub async fn analyze(
                     results: None,
                 });
             }
-            s.ensure_subject(code)?;
+            // A new subject is added with its session, so a failed upload leaves none behind.
+            collis_store::check_subject_code(code)?;
         }
         let mut results = analyze(path, &opts).map_err(|e| {
             ApiError::new(
@@ -537,17 +603,20 @@ pub async fn analyze(
                 e.replace(&path.display().to_string(), &name),
             )
         })?;
-        results.recording.file = Some(name.clone());
+        hide_path(&mut results, path, &name);
         let session_id = match &subject {
             Some(code) => {
                 let s = store.lock().unwrap_or_else(|p| p.into_inner());
-                match s.add_session(&NewSession {
-                    subject: code,
-                    recorded_on: date,
-                    file_name: Some(name.clone()),
-                    content_sha256: sha,
-                    results: &results,
-                })? {
+                match s
+                    .add_session_and_subject(&NewSession {
+                        subject: code,
+                        recorded_on: date,
+                        file_name: Some(name.clone()),
+                        content_sha256: sha,
+                        results: &results,
+                    })?
+                    .0
+                {
                     Added::Stored(id) | Added::Duplicate(id) => Some(id),
                 }
             }

@@ -1,5 +1,6 @@
 //! Who may talk to the server. Health data stays local: the server binds to loopback by
-//! default, and any other address needs a token, which is then checked on every request and
+//! default, and any other address needs a strong token (at least [`MIN_TOKEN_CHARS`]
+//! characters, see [`token_weakness`]), which is then checked on every request and
 //! WebSocket upgrade (`Authorization: Bearer T`, a `collis_token` cookie, or `?token=T`, which
 //! also sets the cookie so the pages and their WebSockets work in a browser).
 //!
@@ -16,16 +17,84 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The bind policy: loopback needs nothing, anything else a non-empty token.
+/// Shortest token accepted off loopback. Anyone on the network can try tokens, so it must be
+/// unguessable: 32 random hexadecimal digits hold 128 bits (`openssl rand -hex 16`), and
+/// [`suggest_token`] gives 64 (256 bits).
+pub const MIN_TOKEN_CHARS: usize = 32;
+/// Different characters a token off loopback has at least: refuses `aaaa…` or a short word
+/// repeated (`password` has 7), which a length alone would let through. 32 random hexadecimal
+/// digits have 14 different ones on average, fewer than 8 with a chance of 4 in 100 million.
+pub const MIN_TOKEN_DISTINCT: usize = 8;
+
+/// Why `token` is too weak to protect a server other machines can reach, if it is: shorter
+/// than [`MIN_TOKEN_CHARS`], fewer than [`MIN_TOKEN_DISTINCT`] different characters, or
+/// characters other than letters, digits, `-`, `_`, `.` and `~` (the token travels in URLs and
+/// cookies, where other characters would need escaping and could silently not match).
+pub fn token_weakness(token: &str) -> Option<String> {
+    if let Some(c) = token
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.~".contains(*c)))
+    {
+        return Some(format!(
+            "it has '{}': use only letters, digits, '-', '_', '.' and '~'",
+            c.escape_default()
+        ));
+    }
+    if token.len() < MIN_TOKEN_CHARS {
+        return Some(format!(
+            "{} characters, at least {MIN_TOKEN_CHARS} are needed (128 bits of randomness)",
+            token.len()
+        ));
+    }
+    let mut seen: Vec<char> = token.chars().collect();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() < MIN_TOKEN_DISTINCT {
+        return Some(format!(
+            "only {} different characters, at least {MIN_TOKEN_DISTINCT} are needed: it looks \
+             made up, not random",
+            seen.len()
+        ));
+    }
+    None
+}
+
+/// A fresh random token: 32 bytes from the operating system's random source as 64 hexadecimal
+/// digits (`None` when that source fails).
+pub fn suggest_token() -> Option<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn suggestion() -> String {
+    match suggest_token() {
+        Some(t) => format!("e.g. --token {t} (freshly generated)"),
+        None => "e.g. from `openssl rand -hex 32`".into(),
+    }
+}
+
+/// The bind policy: loopback needs nothing, anything else a strong token ([`token_weakness`]).
 pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> {
-    if addr.ip().is_loopback() || token.is_some_and(|t| !t.is_empty()) {
+    if addr.ip().is_loopback() {
         return Ok(());
     }
-    Err(format!(
-        "refusing to listen on {addr} without a token: health data stays on this computer unless \
-         access is protected; give --token T (or set COLLIS_TOKEN) to serve other machines, or \
-         bind to 127.0.0.1"
-    ))
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(format!(
+            "refusing to listen on {addr} without a token: health data stays on this computer \
+             unless access is protected; give --token T (or set COLLIS_TOKEN) to serve other \
+             machines, {}, or bind to 127.0.0.1",
+            suggestion()
+        ));
+    };
+    match token_weakness(token) {
+        None => Ok(()),
+        Some(why) => Err(format!(
+            "refusing to listen on {addr} with a weak token ({why}): other machines can try \
+             tokens; give a random one of at least {MIN_TOKEN_CHARS} characters, {}",
+            suggestion()
+        )),
+    }
 }
 
 /// Equal-time comparison, so the token cannot be guessed byte by byte from response times.
@@ -201,7 +270,24 @@ mod tests {
         let e = check_bind(&"0.0.0.0:8750".parse().unwrap(), None).unwrap_err();
         assert!(e.contains("without a token"), "{e}");
         assert!(check_bind(&"0.0.0.0:8750".parse().unwrap(), Some("")).is_err());
-        assert!(check_bind(&"0.0.0.0:8750".parse().unwrap(), Some("s3cret")).is_ok());
+        let any = "0.0.0.0:8750".parse().unwrap();
+        let suggested = suggest_token().unwrap();
+        assert_eq!(suggested.len(), 64);
+        assert!(check_bind(&any, Some(&suggested)).is_ok());
+        assert!(check_bind(&"127.0.0.1:8750".parse().unwrap(), Some("s3cret")).is_ok());
+        for (weak, why) in [
+            ("s3cret", "6 characters, at least 32"),
+            (&"ab".repeat(20), "only 2 different characters"),
+            ("0f3a9c2e-77b1 4d0e-9a6b-3c1f2e8d7a90", "' '"),
+        ] {
+            let e = check_bind(&any, Some(weak)).unwrap_err();
+            assert!(e.contains(why), "{weak}: {e}");
+            assert!(e.contains("--token ") && e.contains("at least 32"), "{e}");
+        }
+        // Ten different digits pass the check on different characters; 32 random
+        // hexadecimal digits (128 bits) pass it all.
+        assert!(check_bind(&any, Some("01234567890123456789012345678901")).is_ok());
+        assert!(check_bind(&any, Some("4f9c2a7e1b3d8c6f0a5e9b2d7c4f1a3e")).is_ok());
     }
 
     #[test]

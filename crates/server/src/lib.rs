@@ -13,7 +13,14 @@
 //!   ([`collis_analysis::emg::live`]), stored as EMG sessions;
 //! - [`udp`]: head sensors streaming CSV over UDP, watched from the live page;
 //! - [`stream`]: sequence accounting for live streams (loss, reordering, duplicates);
-//! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary.
+//! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary;
+//! - [`security`]: the security headers of every response (Content-Security-Policy, no framing,
+//!   no sniffing, no referrer);
+//! - [`retention`]: anonymous live recordings deleted after a set time.
+//!
+//! Connections are served by [`serve`]: a client gets [`DEFAULT_HEADER_TIMEOUT`] to send its
+//! request's headers (a slow-headers client is cut), uploads are analysed a few at a time
+//! ([`DEFAULT_MAX_UPLOADS`]) and live streams are limited likewise.
 //!
 //! Results are labelled as measurements and decision support, never as a diagnosis.
 
@@ -24,6 +31,8 @@ pub mod live_emg;
 pub mod live_video;
 pub mod openapi;
 pub mod pages;
+pub mod retention;
+pub mod security;
 pub mod stream;
 pub mod udp;
 
@@ -48,6 +57,14 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 /// A live stream whose client sends nothing for this long is closed by default (an idle or
 /// half-open connection gives its place back).
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time a client has to send a request's headers (and an idle kept-alive connection its next
+/// request) by default: a browser sends them in one go, a client trickling them (slowloris)
+/// holds a connection open for nothing and is cut.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Uploads received and analysed at once by default: each may buffer up to the upload limit on
+/// disk and take a processor core for its analysis; more wait their turn on the client's side
+/// (503 with `Retry-After`).
+pub const DEFAULT_MAX_UPLOADS: usize = 4;
 
 /// Analyses a file the way `collis analyze` does (the binary supplies its own wiring, so
 /// the server and the command line give the same results for the same file).
@@ -82,6 +99,12 @@ pub struct ServerConfig {
     pub max_live_streams: usize,
     /// Live streams whose client sends nothing for this long are closed.
     pub idle_timeout: Duration,
+    /// Time to send a request's headers ([`DEFAULT_HEADER_TIMEOUT`]).
+    pub header_timeout: Duration,
+    /// Uploads received and analysed at once ([`DEFAULT_MAX_UPLOADS`]).
+    pub max_uploads: usize,
+    /// Anonymous live recordings are deleted once older than this (`None`: kept).
+    pub keep_anonymous: Option<Duration>,
     /// Directory of the face models (`None`: `$COLLIS_MODELS`, else the user cache).
     pub models_dir: Option<PathBuf>,
     /// Head sensors streaming over UDP: the address and the plan each stream follows.
@@ -107,6 +130,7 @@ pub struct AppState {
     pub store: Arc<Mutex<Store>>,
     pub cfg: Arc<ServerConfig>,
     pub live_slots: Arc<Semaphore>,
+    pub upload_slots: Arc<Semaphore>,
     /// The face pipeline for webcam sessions, or why it is not available.
     pub estimator: Result<Arc<collis_vision::Estimator>, String>,
     /// Live streams that can be watched.
@@ -117,13 +141,20 @@ impl AppState {
     /// A place for one more live stream, or 503 when the limit is reached.
     pub fn live_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, api::ApiError> {
         self.live_slots.clone().try_acquire_owned().map_err(|_| {
-            api::ApiError::new(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "too many live streams at once (limit {}): try again later",
-                    self.cfg.max_live_streams
-                ),
-            )
+            api::ApiError::busy(format!(
+                "too many live streams at once (limit {}): try again later",
+                self.cfg.max_live_streams
+            ))
+        })
+    }
+
+    /// A place for one more upload, or 503 when the limit is reached.
+    pub fn upload_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, api::ApiError> {
+        self.upload_slots.clone().try_acquire_owned().map_err(|_| {
+            api::ApiError::busy(format!(
+                "too many uploads at once (limit {}): try again in a moment",
+                self.cfg.max_uploads
+            ))
         })
     }
 
@@ -144,7 +175,8 @@ impl AppState {
 }
 
 /// The application: pages, API and live streams, behind the access check ([`auth::check`];
-/// `state.cfg.addr` is the address actually listened on). Uploads stream to a file under their
+/// `state.cfg.addr` is the address actually listened on), every response with the security
+/// headers ([`security::headers`], refusals included). Uploads stream to a file under their
 /// own limit; every other body is held in memory, so it is limited to [`MAX_JSON_BYTES`].
 pub fn app(state: AppState) -> Router {
     let access = Arc::new(auth::Access {
@@ -157,18 +189,23 @@ pub fn app(state: AppState) -> Router {
         .merge(live::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn_with_state(access, auth::check))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 
-/// Check the bind policy, open the record and bind the address; the caller runs the returned
-/// server (e.g. `axum::serve(listener, router)`).
+/// Check the bind policy, open the record, delete old anonymous recordings and bind the
+/// address; the caller runs the returned server with [`serve`].
 pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router), ServeError> {
     auth::check_bind(&cfg.addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
     let db = cfg.db.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(db.as_deref()))
         .await
         .map_err(|e| ServeError::Policy(format!("opening the record failed: {e}")))??;
-    std::fs::create_dir_all(&cfg.recordings_dir)?;
+    let anonymous = retention::anonymous_dir(&cfg.recordings_dir);
+    std::fs::create_dir_all(&anonymous)?;
+    if let Some(keep) = cfg.keep_anonymous {
+        retention::sweep(&anonymous, keep)?;
+    }
     let models = cfg.models_dir.clone();
     let estimator = tokio::task::spawn_blocking(move || {
         let dir =
@@ -200,10 +237,14 @@ pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Rou
     let state = AppState {
         store: Arc::new(Mutex::new(store)),
         live_slots: Arc::new(Semaphore::new(cfg.max_live_streams)),
+        upload_slots: Arc::new(Semaphore::new(cfg.max_uploads)),
         estimator,
         hub: udp::Hub::default(),
         cfg: Arc::new(cfg),
     };
+    if let Some(keep) = state.cfg.keep_anonymous {
+        tokio::spawn(retention::run(anonymous, keep));
+    }
     if let Some((socket, plan)) = udp {
         // Off loopback each line starts with the token (a datagram has no header).
         let token = (!socket.local_addr()?.ip().is_loopback())
@@ -226,13 +267,74 @@ pub fn run(cfg: ServerConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), Serv
         .enable_all()
         .build()?;
     rt.block_on(async move {
+        let header_timeout = cfg.header_timeout;
         let (listener, router) = bind(cfg).await?;
         ready(listener.local_addr()?);
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        serve(listener, router, header_timeout, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
         Ok(())
     })
+}
+
+/// Serve `app` on `listener` over HTTP/1.1 (with upgrades to WebSocket) until `shutdown`
+/// completes, then let the requests under way finish. Unlike `axum::serve`, a connection must
+/// send each request's headers within `header_timeout` (hyper's header read timeout, which
+/// needs a timer): a client trickling them byte by byte is cut instead of holding its
+/// connection for ever.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    // Connections are told to stop through `stop`; each holds a `running` receiver, so the
+    // sender's `closed()` is when the last one has finished.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    let (running_tx, running_rx) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or the like: let connections close, then go on.
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                    ) {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = http
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
+        let (mut stop, running) = (stop_rx.clone(), running_rx.clone());
+        tokio::spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            // A failed or cut connection concerns only its client.
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(running);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(());
+    drop(running_rx);
+    running_tx.closed().await;
 }

@@ -6,9 +6,13 @@
 //! Messages from the client (JSON text): a sample
 //! `{"seq": 17, "t": 0.17, "gyr": [x, y, z], "acc": [x, y, z], "mag": [x, y, z]}` (rad/s, m/s²,
 //! any consistent magnetometer unit; `mag` optional), an array of samples, or a control
-//! message: `{"type": "feedback", ...settings}` or `{"type": "stop"}`. A sample whose `seq`
-//! runs more than [`MAX_AHEAD_S`] seconds ahead of the stream is refused (`warning`, counted
-//! invalid). Messages to the client: `calibrating`, `angles` (one per delivered sample),
+//! message: `{"type": "feedback", ...settings}` (checked as `PUT /api/subjects/{code}/feedback`
+//! checks them) or `{"type": "stop"}`. A sample whose `seq` or `t` runs more than
+//! [`MAX_AHEAD_S`] seconds ahead of the stream, or whose `t` is not a time in seconds (larger
+//! than [`MAX_TIME_S`]), is refused (`warning`, counted invalid); so is a message that cannot
+//! be used, and every message counts toward the flood limit ([`MAX_SAMPLES_PER_S`]). The
+//! stream's `rate` must be one its saved file can be read back at (`collis_io::MIN_RATE_HZ` to
+//! `collis_io::MAX_RATE_HZ`). Messages to the client: `calibrating`, `angles` (one per delivered sample),
 //! `figures`, `warning`, and finally `done` with the score, the stored session and the stream's
 //! accounting (received, delivered, reordered, late, duplicate, lost, invalid) and the
 //! server-side latency from a message's arrival to its cue being sent (p50/p99).
@@ -16,7 +20,10 @@
 //! The samples are written to a Collis IMU CSV as they arrive (flushed every second), so a
 //! session cut off by a crash keeps what was received; at the end that file is analysed the
 //! way `collis analyze FILE --neutral A:B` would (the neutral hold is the reference) and stored
-//! as a session of the subject. The saved file can be reopened like any imported recording.
+//! as a session of the subject. The saved file can be reopened like any imported recording;
+//! `done` names it relative to the recordings directory (never where that is on the server).
+//! A session without a subject is saved under `anonymous/` and deleted after a while
+//! ([`crate::retention`]).
 
 use crate::api::ApiError;
 use crate::stream::{Accounting, Reorder, MAX_AHEAD_S};
@@ -43,6 +50,9 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// Samples per second a stream may send, at most: 10× a 100 Hz sensor. More is a flood; the
 /// stream is closed with an error.
 pub const MAX_SAMPLES_PER_S: f64 = 1000.0;
+/// Largest `t` of a sample, in size: seconds of a Unix time fit (until the year 2286); a time in
+/// milliseconds or an absurd number (1e300) does not, and is refused.
+pub const MAX_TIME_S: f64 = 1e10;
 /// The TWSTRS hold item observes up to 60 s (Consky & Lang 1994; clinical.md).
 pub const HOLD_NEUTRAL_S: f64 = collis_analysis::hold::HOLD_ITEM_S;
 /// Default sensory-trick trial: 15 s without, 15 s with the trick, 15 s after (TWSTRS-2
@@ -182,7 +192,13 @@ impl LivePlan {
     }
 
     pub fn from_query(q: &LiveQuery) -> Result<Self, String> {
-        let rate = finite_positive("rate", q.rate, 10_000.0)?;
+        let rate = finite_positive("rate", q.rate, collis_io::MAX_RATE_HZ)?;
+        if rate < collis_io::MIN_RATE_HZ {
+            return Err(format!(
+                "rate = {rate}: at least {} Hz (a slower recording could not be read back)",
+                collis_io::MIN_RATE_HZ
+            ));
+        }
         let exercise = q
             .exercise
             .as_deref()
@@ -331,14 +347,14 @@ impl WireSample {
 }
 
 /// A message: a control, or samples (one or an array), each decoded on its own so that one
-/// bad sample does not take its batch with it.
-enum Incoming {
+/// bad sample does not take its batch with it. Public for the fuzz tests (`crates/fuzz`).
+pub enum Incoming {
     Control(Control),
     Samples(Vec<Value>),
 }
 
 impl Incoming {
-    fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         match v {
             Value::Array(items) => Ok(Incoming::Samples(items)),
@@ -351,9 +367,10 @@ impl Incoming {
     }
 }
 
+/// A control message.
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-enum Control {
+pub enum Control {
     Stop,
     Feedback(FeedbackSettings),
 }
@@ -401,8 +418,9 @@ impl Recorder {
     }
 }
 
-/// The state of one stream.
-pub(crate) struct Stream {
+/// The state of one stream. Public (with [`Stream::new`], [`Stream::take_samples`],
+/// [`Stream::set_feedback`], [`Stream::drain`] and [`Stream::figures`]) for the fuzz tests.
+pub struct Stream {
     live: LiveHead,
     plan: LivePlan,
     reorder: Reorder<ImuSample>,
@@ -422,14 +440,14 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    pub(crate) fn new(plan: LivePlan, dir: &std::path::Path) -> Self {
+    pub fn new(plan: LivePlan, dir: &std::path::Path) -> Self {
         Stream {
             live: LiveHead::new(plan.cfg.clone()),
             reorder: Reorder::default(),
             recorder: Recorder {
                 path: PathBuf::new(),
                 writer: None,
-                dir: dir.to_path_buf(),
+                dir: recording_dir(dir, plan.subject.as_deref()),
                 stem: session_stem(plan.subject.as_deref(), plan.exercise.name()),
                 last_flush: Instant::now(),
             },
@@ -458,6 +476,23 @@ impl Stream {
         }
     }
 
+    /// Refuses sample `seq` at time `t` when `t` is not a time in seconds ([`MAX_TIME_S`]) or
+    /// runs more than [`MAX_AHEAD_S`] ahead of the stream's last (it would be stored, and open
+    /// a gap); the reason, to be told and the sample counted invalid.
+    pub(crate) fn check_time(&self, seq: u64, t: f64) -> Result<(), String> {
+        if t.is_nan() || t.abs() > MAX_TIME_S {
+            return Err(format!(
+                "sample {seq}: t = {t:e} is not a time in seconds (at most {MAX_TIME_S:e} in size)"
+            ));
+        }
+        match self.last_t.filter(|&last| t > last + MAX_AHEAD_S) {
+            Some(last) => Err(format!(
+                "sample {seq}: t = {t} s is more than {MAX_AHEAD_S} s ahead of the stream ({last} s)"
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Take sample `seq` (in any order); what is now in order goes through the pipeline and
     /// its output into `frames`.
     pub(crate) fn push(
@@ -469,6 +504,51 @@ impl Stream {
         let mut ready = Vec::new();
         self.reorder.push(seq, sample, |x| ready.push(x));
         ready.into_iter().try_for_each(|x| self.deliver(x, frames))
+    }
+
+    /// Decodes and takes the samples of one message: the error that ends the stream, if
+    /// any, and the reasons of the samples refused (too far ahead, or a time that is not
+    /// seconds).
+    pub fn take_samples(
+        &mut self,
+        items: Vec<Value>,
+        frames: &mut Vec<Value>,
+    ) -> (Option<String>, Vec<String>) {
+        let mut failed = None;
+        let mut refused = Vec::new();
+        for item in items {
+            match serde_json::from_value::<WireSample>(item)
+                .ok()
+                .and_then(|w| Some((w.seq, w.sample()?)))
+            {
+                Some((seq, sample)) => match self
+                    .check_seq(seq)
+                    .and_then(|()| self.check_time(seq, sample.time_s))
+                {
+                    Ok(()) => {
+                        if let Err(e) = self.push(seq, sample, frames) {
+                            failed = Some(e);
+                        }
+                    }
+                    Err(e) => {
+                        self.invalid();
+                        refused.push(e);
+                    }
+                },
+                None => self.invalid(),
+            }
+        }
+        (failed, refused)
+    }
+
+    /// The sample rate the stream was opened with, Hz.
+    pub fn rate_hz(&self) -> f64 {
+        self.plan.cfg.rate_hz
+    }
+
+    /// New feedback settings from the client.
+    pub fn set_feedback(&mut self, fb: FeedbackSettings) {
+        self.live.set_feedback(fb);
     }
 
     /// A sample that could not be read.
@@ -483,7 +563,7 @@ impl Stream {
     }
 
     /// End of stream: what is held for reordering goes through the pipeline.
-    pub(crate) fn drain(&mut self, frames: &mut Vec<Value>) -> Result<(), String> {
+    pub fn drain(&mut self, frames: &mut Vec<Value>) -> Result<(), String> {
         let mut tail = Vec::new();
         self.reorder.finish(|x| tail.push(x));
         tail.into_iter().try_for_each(|x| self.deliver(x, frames))
@@ -540,7 +620,7 @@ impl Stream {
         })
     }
 
-    pub(crate) fn figures(&self) -> Value {
+    pub fn figures(&self) -> Value {
         let m = self.live.snapshot().measurements;
         json!({
             "type": "figures",
@@ -564,6 +644,29 @@ impl Stream {
         self.window_samples += n as f64;
         // A burst of up to two seconds' worth is fine (a client catching up after a stall).
         self.window_samples <= 2.0 * MAX_SAMPLES_PER_S.max(self.plan.cfg.rate_hz * 10.0)
+    }
+}
+
+/// The directory of a live session's recording: the recordings directory `dir` for a subject's,
+/// its `anonymous` directory for one without ([`crate::retention`] deletes those in time).
+pub(crate) fn recording_dir(dir: &std::path::Path, subject: Option<&str>) -> PathBuf {
+    match subject {
+        Some(_) => dir.to_path_buf(),
+        None => crate::retention::anonymous_dir(dir),
+    }
+}
+
+/// A live stream's `done` (or `ready`) as its client sees it: its `file` relative to the
+/// recordings directory `dir`, and no message naming where that directory is on the server.
+pub(crate) fn hide_dir(msg: &mut Value, dir: &std::path::Path) {
+    let full = dir.display().to_string();
+    let inside = format!("{full}{}", std::path::MAIN_SEPARATOR);
+    for key in ["file", "error", "warning"] {
+        if let Some(v) = msg.get_mut(key) {
+            if let Some(text) = v.as_str() {
+                *v = json!(text.replace(&inside, "").replace(&full, "."));
+            }
+        }
     }
 }
 
@@ -650,10 +753,30 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
             }
             _ => continue,
         };
-        let items = match Incoming::parse(&text) {
+        // Feedback settings are checked as the REST route checks them.
+        let parsed = Incoming::parse(&text).and_then(|m| match m {
+            Incoming::Control(Control::Feedback(fb)) => {
+                crate::api::check_feedback(&fb)?;
+                Ok(Incoming::Control(Control::Feedback(fb)))
+            }
+            m => Ok(m),
+        });
+        // Every message counts toward the flood limit: a sample each, one for anything else (a
+        // stream of unusable messages is a flood too).
+        let weight = match &parsed {
+            Ok(Incoming::Samples(items)) => items.len().max(1),
+            _ => 1,
+        };
+        if !s.within_rate(weight) {
+            error = Some(format!(
+                "more than {MAX_SAMPLES_PER_S} samples per second: stream closed as a flood"
+            ));
+            break;
+        }
+        let items = match parsed {
             Ok(Incoming::Control(Control::Stop)) => break,
             Ok(Incoming::Control(Control::Feedback(fb))) => {
-                s.live.set_feedback(fb);
+                s.set_feedback(fb);
                 continue;
             }
             Ok(Incoming::Samples(items)) => items,
@@ -666,34 +789,8 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
                 continue;
             }
         };
-        if !s.within_rate(items.len()) {
-            error = Some(format!(
-                "more than {MAX_SAMPLES_PER_S} samples per second: stream closed as a flood"
-            ));
-            break;
-        }
         frames.clear();
-        let mut failed = None;
-        let mut refused = Vec::new();
-        for item in items {
-            match serde_json::from_value::<WireSample>(item)
-                .ok()
-                .and_then(|w| Some((w.seq, w.sample()?)))
-            {
-                Some((seq, sample)) => match s.check_seq(seq) {
-                    Ok(()) => {
-                        if let Err(e) = s.push(seq, sample, &mut frames) {
-                            failed = Some(e);
-                        }
-                    }
-                    Err(e) => {
-                        s.invalid();
-                        refused.push(e);
-                    }
-                },
-                None => s.invalid(),
-            }
-        }
+        let (failed, refused) = s.take_samples(items, &mut frames);
         if let Some(e) = failed {
             error = Some(e);
             break;
@@ -734,7 +831,8 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
     if let Err(e) = s.drain(&mut frames) {
         error.get_or_insert(e);
     }
-    let done = finish(&st, &mut s, error).await;
+    let mut done = finish(&st, &mut s, error).await;
+    hide_dir(&mut done, &st.cfg.recordings_dir);
     close_with(socket, &done).await;
 }
 
@@ -822,15 +920,19 @@ pub(crate) async fn score_and_store(
     let store = st.store.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<Value, String> {
         let mut results = analyze(&file, &opts)?;
+        let name = file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        crate::api::hide_path(&mut results, &file, &name);
         let mut score = score(&mut results);
         if let Some(code) = subject {
             let sha = std::fs::File::open(&file)
                 .and_then(|f| content_sha256(std::io::BufReader::new(f)))
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             let s = store.lock().unwrap_or_else(|p| p.into_inner());
-            s.ensure_subject(&code).map_err(|e| e.to_string())?;
-            let added = s
-                .add_session(&NewSession {
+            // A new subject only with its first stored session (one transaction).
+            let (added, _) = s
+                .add_session_and_subject(&NewSession {
                     subject: &code,
                     recorded_on: crate::api::today(),
                     file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),

@@ -8,7 +8,7 @@
 //! channel unit (µV by default); `seq` numbers the blocks 0, 1, 2, … — an array of blocks,
 //! or `{"type": "stop"}`. A block that cannot be read (not numbers, wrong channel count or
 //! length, a sequence number far ahead) is answered by a `warning` saying why, and counted
-//! invalid. Messages to the client: `ready`, `emg` (`frames`: per delivered block its end
+//! invalid; an unusable message weighs a block toward the flood limit ([`MAX_SPEEDUP`]). Messages to the client: `ready`, `emg` (`frames`: per delivered block its end
 //! time `t` and either the rest's `remaining_s` or the `levels` per channel with the cue of
 //! each chosen muscle), `warning`, and finally `done` with the accounting in samples per
 //! channel (received, delivered, reordered, late, duplicate, lost, invalid, after the
@@ -20,7 +20,8 @@
 //! [`collis_core::emg::MuscleSite::from_label`]). The blocks are written as they arrive to a
 //! plain EDF file, one data record per block, handed to the operating system every second
 //! (its header says "still recording" until the end, so a session cut off by a crash keeps
-//! what was received and reads like any EDF); lost blocks are written as the last value
+//! what was received and reads like any EDF; `ready` and `done` name it relative to the
+//! recordings directory, under `anonymous/` without a subject); lost blocks are written as the last value
 //! held, so times stay true. At the end the file is analysed as `collis analyze FILE.edf
 //! --emg-rest 0:REST` analyses it, the exercise's time within target per muscle is added
 //! to its `emg` section, and it is stored as a session of the subject. The stream is also
@@ -321,7 +322,8 @@ impl EmgStream {
             live,
             reorder: Reorder::default(),
             recorder: Recorder {
-                path: dir.join(format!("{stem}.edf")),
+                path: crate::live::recording_dir(dir, plan.subject.as_deref())
+                    .join(format!("{stem}.edf")),
                 writer: None,
             },
             next_seq: None,
@@ -536,7 +538,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: EmgPlan, live: Li
     let hello = json!({
         "type": "ready", "exercise": s.plan.cfg.exercise, "seconds": s.plan.seconds,
         "rest_s": s.plan.cfg.rest_s, "block": s.plan.block, "stream": name,
-        "file": s.recorder.path.display().to_string(),
+        "file": s.recorder.path.strip_prefix(&st.cfg.recordings_dir).unwrap_or(&s.recorder.path).display().to_string(),
         "channels": s.plan.cfg.setup.channels.iter().zip(&s.plan.cfg.chosen).map(|(c, &chosen)| json!({
             "label": c.label, "muscle": c.site.map(|x| x.muscle), "side": c.site.and_then(|x| x.side), "cued": chosen,
         })).collect::<Vec<_>>(),
@@ -552,6 +554,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: EmgPlan, live: Li
         error.get_or_insert(e);
     }
     let mut done = finish(&st, &mut s, error).await;
+    crate::live::hide_dir(&mut done, &st.cfg.recordings_dir);
     done["stream"] = json!(name);
     let _ = hub.send(done.to_string());
     st.hub.close(&name);
@@ -600,7 +603,9 @@ async fn serve_messages(
             }
         };
         s.received += items.len() as u64;
-        if !s.within_rate(items.len()) {
+        // An unusable message counts as a block toward the flood limit (a stream of them is a
+        // flood too).
+        if !s.within_rate(items.len().max(1)) {
             return Some(format!(
                 "more than {MAX_SPEEDUP}× the stream's rate: stream closed as a flood"
             ));

@@ -5,13 +5,20 @@
 //! the start and answers with the angles and the feedback cue — the same messages as a live
 //! head-sensor stream ([`crate::live`]).
 //!
+//! A frame is refused (`warning`, counted invalid) when its image is larger than
+//! [`MAX_FRAME_SIDE`] (read from its header, before decoding: a small PNG can claim gigabytes
+//! of pixels) or its time is not seconds ([`crate::live::MAX_TIME_S`]); text messages are
+//! `{"type": "stop"}` or `{"type": "feedback", …}` (checked as the REST route checks them),
+//! anything else is refused likewise, and every message counts toward the flood limit.
+//!
 //! The frames are stored as they come, without re-encoding, in a Matroska video (Motion JPEG
 //! at the declared frame rate); at the end that video is analysed like any imported video
 //! (`collis analyze VIDEO --neutral 0:T`, T the end of the hold) and stored as a session.
 
 use crate::api::ApiError;
 use crate::live::{
-    close_with, head_score, score_and_store, send, trick_phase, Inbox, LivePlan, LiveQuery,
+    close_with, head_score, hide_dir, score_and_store, send, trick_phase, Inbox, LivePlan,
+    LiveQuery, MAX_TIME_S,
 };
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -19,10 +26,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use collis_analysis::analyzer::{AnalysisConfig, Analyzer};
+use collis_analysis::feedback::FeedbackSettings;
 use collis_core::camera::{angles_relative, RotationMean};
 use collis_core::AngleSample;
 use collis_dsp::Histogram;
-use collis_vision::still::decode_image;
+use collis_vision::still::decode_image_within;
 use collis_vision::video::JpegVideoWriter;
 use collis_vision::{Estimator, Tracker};
 use nalgebra::Rotation3;
@@ -35,6 +43,11 @@ use std::time::Instant;
 pub const MAX_FRAME_BYTES: usize = 4 << 20;
 /// Frames per second a session may send, at most (a flood beyond).
 pub const MAX_FRAMES_PER_S: f64 = 120.0;
+/// Largest width or height of a frame, pixels: a 4K webcam (3840×2160) fits, the live page
+/// asks for 640×480, and the face pipeline works on a small crop anyway. A larger frame is
+/// refused from its header, before it is decoded (an 8000×8000 PNG of 186 KB would take
+/// 192 MB and seconds of processor time).
+pub const MAX_FRAME_SIDE: u32 = 4096;
 
 /// `GET /api/live/video?rate=FPS&…`: a live webcam session (WebSocket).
 #[utoipa::path(get, path = "/api/live/video", params(LiveQuery),
@@ -67,7 +80,8 @@ fn pose(
     tracker: &mut Tracker,
     jpeg: &[u8],
 ) -> Result<Option<(Rotation3<f64>, f64)>, String> {
-    let img = decode_image(jpeg, Path::new("webcam frame")).map_err(|e| e.to_string())?;
+    let img = decode_image_within(jpeg, Path::new("webcam frame"), MAX_FRAME_SIDE)
+        .map_err(|e| e.to_string())?;
     let face = tracker.next(est, &img.view()).map_err(|e| e.to_string())?;
     Ok(face.map(|f| (f.pose.rotation, f.confidence)))
 }
@@ -155,7 +169,8 @@ impl Session {
 
 async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc<Estimator>) {
     let stem = crate::live::session_stem(plan.subject.as_deref(), plan.exercise.name());
-    let path = st.cfg.recordings_dir.join(format!("{stem}.mkv"));
+    let dir = crate::live::recording_dir(&st.cfg.recordings_dir, plan.subject.as_deref());
+    let path = dir.join(format!("{stem}.mkv"));
     let mut s = Session {
         analyzer: Analyzer::new(AnalysisConfig {
             rate_hz: plan.cfg.rate_hz,
@@ -201,33 +216,52 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
             }
         };
         let arrived = Instant::now();
+        // Every frame or text message counts toward the flood limit, usable or not.
+        if matches!(msg, Message::Binary(_) | Message::Text(_)) {
+            if arrived.duration_since(s.window.0).as_secs_f64() > 1.0 {
+                s.window = (arrived, 0.0);
+            }
+            s.window.1 += 1.0;
+            if s.window.1 > 2.0 * MAX_FRAMES_PER_S {
+                error = Some(format!(
+                    "more than {MAX_FRAMES_PER_S} frames per second: closed as a flood"
+                ));
+                break;
+            }
+        }
         let bytes = match msg {
             Message::Binary(b) => b,
             Message::Text(t) => {
-                match serde_json::from_str::<Value>(&t) {
+                let refusal = match serde_json::from_str::<Value>(&t) {
                     Ok(v) if v["type"] == "stop" => break,
                     Ok(v) if v["type"] == "feedback" => {
-                        if let Ok(fb) = serde_json::from_value(v) {
-                            s.plan.cfg.feedback = fb;
+                        match serde_json::from_value::<FeedbackSettings>(v) {
+                            Ok(fb) => match crate::api::check_feedback(&fb) {
+                                Ok(()) => {
+                                    s.plan.cfg.feedback = fb;
+                                    continue;
+                                }
+                                Err(e) => e,
+                            },
+                            Err(e) => format!("feedback settings: {e}"),
                         }
                     }
-                    _ => s.invalid += 1,
+                    Ok(_) => "expected a frame (binary) or {\"type\": \"stop\"} or \
+                              {\"type\": \"feedback\", …}"
+                        .to_string(),
+                    Err(e) => format!("not JSON: {e}"),
+                };
+                s.invalid += 1;
+                let w =
+                    json!({"type": "warning", "message": format!("message ignored: {refusal}")});
+                if !send(&mut socket, &w).await {
+                    break;
                 }
                 continue;
             }
             Message::Close(_) => break,
             _ => continue,
         };
-        if arrived.duration_since(s.window.0).as_secs_f64() > 1.0 {
-            s.window = (arrived, 0.0);
-        }
-        s.window.1 += 1.0;
-        if s.window.1 > 2.0 * MAX_FRAMES_PER_S {
-            error = Some(format!(
-                "more than {MAX_FRAMES_PER_S} frames per second: closed as a flood"
-            ));
-            break;
-        }
         let Some(t) = bytes
             .get(..8)
             .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")))
@@ -235,7 +269,17 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
             s.invalid += 1;
             continue;
         };
-        if !t.is_finite() || s.last_t.is_some_and(|l| t <= l) {
+        if t.is_nan() || t.abs() > MAX_TIME_S {
+            s.invalid += 1;
+            let w = json!({"type": "warning", "message": format!(
+                "frame ignored: t = {t:e} is not a time in seconds (at most {MAX_TIME_S:e} in size)"
+            )});
+            if !send(&mut socket, &w).await {
+                break;
+            }
+            continue;
+        }
+        if s.last_t.is_some_and(|l| t <= l) {
             s.invalid += 1;
             continue;
         }
@@ -295,7 +339,8 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
             break;
         }
     }
-    let done = finish(&st, &mut s, error).await;
+    let mut done = finish(&st, &mut s, error).await;
+    hide_dir(&mut done, &st.cfg.recordings_dir);
     close_with(socket, &done).await;
 }
 

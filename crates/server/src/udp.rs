@@ -8,8 +8,8 @@
 //!   These have no sequence number: the sample slot `round((t − t₀) × rate)` stands for it, so
 //!   loss and reordering are still counted.
 //!
-//! A sample too far ahead of its stream is refused as on a WebSocket (a `warning` to the
-//! watchers, counted invalid).
+//! A sample too far ahead of its stream, or with a time that is not seconds, is refused as on a
+//! WebSocket (a `warning` to the watchers, counted invalid).
 //!
 //! A UDP sender cannot answer a WebSocket, so the angles, cues and figures of each stream go
 //! to whoever watches it (`/api/live/streams`, `/api/live/watch?stream=…`: the live page).
@@ -151,6 +151,53 @@ pub fn parse_line(
     )))
 }
 
+/// One datagram into its stream (`t0`: the stream's first sensor-tagged timestamp; `token`:
+/// the prefix every line must carry off loopback); the reasons of the samples refused (too far
+/// ahead, or a time that is not seconds), to be told to the watchers. Public for the fuzz
+/// tests (`crates/fuzz`).
+pub fn take_datagram(
+    stream: &mut Stream,
+    t0: &mut Option<f64>,
+    token: Option<&str>,
+    datagram: &[u8],
+    frames: &mut Vec<Value>,
+) -> Vec<String> {
+    let mut refused = Vec::new();
+    let rate_hz = stream.rate_hz();
+    for line in String::from_utf8_lossy(datagram)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let line = match token {
+            Some(t) => match line.split_once(',') {
+                Some((given, rest)) if given.trim() == t => rest,
+                _ => {
+                    stream.invalid();
+                    continue;
+                }
+            },
+            None => line,
+        };
+        match parse_line(line, rate_hz, t0) {
+            Ok(Some((seq, s))) => match stream
+                .check_seq(seq)
+                .and_then(|()| stream.check_time(seq, s.time_s))
+            {
+                Ok(()) => {
+                    let _ = stream.push(seq, s, frames);
+                }
+                Err(e) => {
+                    stream.invalid();
+                    refused.push(e);
+                }
+            },
+            Ok(None) => {}
+            Err(_) => stream.invalid(),
+        }
+    }
+    refused
+}
+
 struct UdpStream {
     stream: Stream,
     tx: broadcast::Sender<String>,
@@ -180,25 +227,8 @@ pub async fn run(socket: UdpSocket, st: AppState, plan: LivePlan, token: Option<
                 });
                 u.last_seen = Instant::now();
                 let mut frames = Vec::new();
-                for line in String::from_utf8_lossy(&buf[..n]).lines().filter(|l| !l.trim().is_empty()) {
-                    let line = match &token {
-                        Some(t) => match line.split_once(',') {
-                            Some((given, rest)) if given.trim() == t => rest,
-                            _ => { u.stream.invalid(); continue; }
-                        },
-                        None => line,
-                    };
-                    match parse_line(line, plan.cfg.rate_hz, &mut u.t0) {
-                        Ok(Some((seq, s))) => match u.stream.check_seq(seq) {
-                            Ok(()) => { let _ = u.stream.push(seq, s, &mut frames); }
-                            Err(e) => {
-                                u.stream.invalid();
-                                let _ = u.tx.send(json!({"type": "warning", "message": format!("ignored: {e}")}).to_string());
-                            }
-                        },
-                        Ok(None) => {}
-                        Err(_) => u.stream.invalid(),
-                    }
+                for w in take_datagram(&mut u.stream, &mut u.t0, token.as_deref(), &buf[..n], &mut frames) {
+                    let _ = u.tx.send(json!({"type": "warning", "message": format!("ignored: {w}")}).to_string());
                 }
                 if !frames.is_empty() {
                     let _ = u.tx.send(json!({"type": "angles", "frames": frames}).to_string());
@@ -221,6 +251,7 @@ pub async fn run(socket: UdpSocket, st: AppState, plan: LivePlan, token: Option<
                         let mut frames = Vec::new();
                         let error = u.stream.drain(&mut frames).err();
                         let mut done: Value = finish(&st, &mut u.stream, error).await;
+                        crate::live::hide_dir(&mut done, &st.cfg.recordings_dir);
                         done["stream"] = json!(format!("udp:{from}"));
                         let _ = u.tx.send(done.to_string());
                         hub.close(&format!("udp:{from}"));

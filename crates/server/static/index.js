@@ -52,14 +52,17 @@
 
   function summary(r) {
     const p = r.posture, t = r.tremor, tw = r.twstrs;
-    const ax = (a) => a ? collis.deg(a.median) + (a.uncertainty_deg != null ? ` ± ${a.uncertainty_deg.toFixed(1)}°` : "") : "unreferenced";
+    const missing = r.not_assessed ?? [];
+    const absent = (figure) => missing.some((n) => n.figure === figure);
+    const ax = (a) => a ? collis.deg(a.median) + (a.uncertainty_deg != null ? ` ± ${a.uncertainty_deg.toFixed(1)}°` : "") : absent("posture") ? "not assessed" : "unreferenced";
     const items = [["rotation", tw.rotation], ["laterocollis", tw.laterocollis], ["antero/retrocollis", tw.antero_retrocollis], ["duration factor", tw.duration_factor], ["time within 10°", tw.hold_within_10deg]]
       .filter(([, i]) => i).map(([n, i]) => `<li>${n}: ${i.score}/${i.max} — ${collis.esc(i.rule)}</li>`).join("")
       + (tw.unscored ?? []).map((u) => `<li>${collis.esc(u.item.replace("_", "/"))}: not scored — ${collis.esc(u.reason)}; to score it: ${collis.esc(u.remedy)}</li>`).join("");
     return `<p>${collis.esc(r.recording.file ?? "")}: ${r.recording.duration_s.toFixed(1)} s, ${collis.esc(r.recording.source)}, ${collis.esc(r.recording.reference.description)}</p>
       <p>Posture (median ± 95 % uncertainty): rotation ${ax(p.rotation_deg)}, tilt ${ax(p.tilt_deg)}, flexion ${ax(p.flexion_deg)}</p>
-      <p>Tremor: ${t.present ? `${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz (${t.axis})` : "none"}; jerks: ${r.jerks.count}</p>
-      <p>TWSTRS (machine-scored items, ${tw.machine_subtotal}/${tw.machine_subtotal_max}):</p><ul>${items}</ul>
+      <p>Tremor: ${t.present ? `${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz (${t.axis})` : absent("tremor") ? "not assessed" : "none"}; jerks: ${r.jerks.count}</p>
+      ${missing.length ? `<p>Not assessed (the recording cannot support them): ${missing.map((n) => `${collis.esc(n.figure.replace("_", " "))}: ${collis.esc(n.reason)}`).join("; ")}</p>` : ""}
+      <p>TWSTRS (machine-scored items, ${tw.machine_subtotal_max ? `${tw.machine_subtotal}/${tw.machine_subtotal_max}` : "none scored"}):</p><ul>${items}</ul>
       <p class="notice">${collis.esc(r.notice)}</p>`;
   }
 

@@ -1,6 +1,8 @@
 //! `collis serve [--addr HOST:PORT] [--token T]`: the local web app (record, upload and
-//! analyse, live biofeedback). Loopback by default; another address needs a token. Uploads
-//! and live sessions are analysed by the same code as `collis analyze`.
+//! analyse, live biofeedback). Loopback by default; another address needs a strong token (at
+//! least 32 random characters; a fresh one is suggested when it is missing or weak). Uploads
+//! and live sessions are analysed by the same code as `collis analyze`; live sessions without
+//! a subject are deleted after `--keep-anonymous` days.
 
 use crate::args::AngleArgs;
 use crate::commands::analyze::AnalyzeArgs;
@@ -21,7 +23,9 @@ pub struct ServeArgs {
     /// Address to listen on; anything but loopback needs --token.
     #[arg(long, default_value = collis_server::DEFAULT_ADDR)]
     pub addr: SocketAddr,
-    /// Access token, checked on every request (also from $COLLIS_TOKEN).
+    /// Access token, checked on every request (also from $COLLIS_TOKEN). Off loopback it must
+    /// be random: at least 32 characters (128 bits, e.g. `openssl rand -hex 16`), letters,
+    /// digits, '-', '_', '.' or '~'; a fresh one is suggested when it is missing or weak.
     #[arg(long, env = "COLLIS_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Where live sessions' raw samples are saved (default: collis/live under the user's data directory).
@@ -33,6 +37,14 @@ pub struct ServeArgs {
     /// Live streams served at once.
     #[arg(long, default_value_t = collis_server::DEFAULT_MAX_LIVE_STREAMS)]
     pub max_live_streams: usize,
+    /// Uploads received and analysed at once; more are answered 503 with Retry-After.
+    #[arg(long, default_value_t = collis_server::DEFAULT_MAX_UPLOADS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_uploads: usize,
+    /// Days a live session recorded without a subject is kept (its raw file under
+    /// RECORDINGS/anonymous; it is in no one's record): older ones are deleted when the
+    /// server starts and hourly. `forever` keeps them. Sessions of a subject are always kept.
+    #[arg(long, value_name = "DAYS", default_value_t = Retention::Days(collis_server::retention::DEFAULT_KEEP_ANONYMOUS_DAYS))]
+    pub keep_anonymous: Retention,
     /// Seconds a live stream's client may send nothing before the stream is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = collis_server::DEFAULT_IDLE_TIMEOUT.as_secs_f64())]
     pub idle_timeout: f64,
@@ -57,6 +69,46 @@ pub struct ServeArgs {
     pub openapi: bool,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// How long anonymous live recordings are kept (`--keep-anonymous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    Days(u32),
+    Forever,
+}
+
+impl std::fmt::Display for Retention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Retention::Days(d) => write!(f, "{d}"),
+            Retention::Forever => f.write_str("forever"),
+        }
+    }
+}
+
+impl std::str::FromStr for Retention {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("forever") {
+            return Ok(Retention::Forever);
+        }
+        match s.parse::<u32>() {
+            Ok(d) if d >= 1 => Ok(Retention::Days(d)),
+            _ => Err(format!(
+                "'{s}': a whole number of days, at least 1, or 'forever'"
+            )),
+        }
+    }
+}
+
+impl Retention {
+    fn duration(self) -> Option<Duration> {
+        match self {
+            Retention::Days(d) => Some(Duration::from_secs(u64::from(d) * 86_400)),
+            Retention::Forever => None,
+        }
+    }
 }
 
 /// Analyse any recording exactly as `collis analyze FILE` does (head sensor, face video,
@@ -113,6 +165,9 @@ pub fn run(a: &ServeArgs) -> Result<()> {
             .ok()
             .filter(|d| !d.is_zero())
             .context("--idle-timeout: expected a number of seconds above 0")?,
+        header_timeout: collis_server::DEFAULT_HEADER_TIMEOUT,
+        max_uploads: a.max_uploads,
+        keep_anonymous: a.keep_anonymous.duration(),
         models_dir: a.models.clone(),
         udp: match a.udp {
             Some(addr) => {

@@ -1,6 +1,7 @@
 // What the browser tests share: Debian's Chromium launched headless through playwright-core
 // (COLLIS_PLAYWRIGHT, COLLIS_CHROMIUM override where they are), a page that collects its own
-// errors and the server's WebSocket messages, and an exercise started on the live page.
+// errors (scripts' and the Content-Security-Policy's) and the server's WebSocket messages, and
+// an exercise started on the live page.
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -17,6 +18,10 @@ export async function openPage({ args = [], viewport, onMessage }) {
   const page = await browser.newPage(viewport ? { viewport } : {});
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  // Whatever the server's Content-Security-Policy blocks is an error of the page too.
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   page.on("websocket", (ws) => ws.on("framereceived", (f) => {
     if (typeof f.payload === "string") onMessage(JSON.parse(f.payload));
   }));

@@ -1,6 +1,7 @@
 // Drives the Collis live page in headless Chromium (Debian's, through playwright-core) with a
 // fake webcam fed from a .y4m file: runs a hold-neutral exercise to completion, records every
-// angle the server sent to the page, and takes screenshots of the record and live pages.
+// angle the server sent to the page, takes screenshots of the record and live pages, and opens
+// the session's report.
 // Usage: node live.mjs BASE_URL OUT_DIR Y4M SUBJECT SECONDS
 import { writeFileSync } from "node:fs";
 import { openPage, startExercise } from "./launch.mjs";
@@ -36,5 +37,11 @@ await page.click(`tr.pick[data-code="${subject}"]`);
 await page.waitForSelector("#sessions tbody tr");
 await page.waitForTimeout(500);
 await page.screenshot({ path: `${out}/record.png` });
-writeFileSync(`${out}/browser.json`, JSON.stringify({ frames, done, shown, errors }, null, 1));
+// The session's report, styled by its one inline style sheet (allowed by its hash).
+await page.goto(`${base}/api/sessions/${done.session_id}/report`);
+const report = await page.evaluate(() => ({
+  subject: document.getElementById("subject").textContent,
+  font_size: getComputedStyle(document.body).fontSize,
+}));
+writeFileSync(`${out}/browser.json`, JSON.stringify({ frames, done, shown, report, errors }, null, 1));
 await browser.close();

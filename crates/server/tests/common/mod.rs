@@ -2,7 +2,10 @@
 //! models, uploads not analysed), and requests to it written byte by byte as an attacker
 //! would write them.
 
-use collis_server::{ServerConfig, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_UPLOAD_BYTES};
+use collis_server::{
+    ServerConfig, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_UPLOADS,
+    DEFAULT_MAX_UPLOAD_BYTES,
+};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -11,6 +14,8 @@ use std::time::Duration;
 /// A running server, stopped when dropped (waiting a moment at most for its tasks).
 pub struct Server {
     pub addr: SocketAddr,
+    /// Where its live sessions are saved.
+    pub recordings: std::path::PathBuf,
     rt: Option<tokio::runtime::Runtime>,
     /// Holds the record, so that it is closed here after the runtime, not inside it.
     _app: axum::Router,
@@ -36,11 +41,15 @@ pub fn start(tweak: impl FnOnce(&mut ServerConfig)) -> Server {
         max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
         max_live_streams: 4,
         idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        header_timeout: DEFAULT_HEADER_TIMEOUT,
+        max_uploads: DEFAULT_MAX_UPLOADS,
+        keep_anonymous: None,
         models_dir: Some(dir.path().join("no-models")),
         udp: None,
         analyze: Arc::new(|_, _| Err("uploads are not analysed in these tests".into())),
     };
     tweak(&mut cfg);
+    let (recordings, header_timeout) = (cfg.recordings_dir.clone(), cfg.header_timeout);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -48,9 +57,15 @@ pub fn start(tweak: impl FnOnce(&mut ServerConfig)) -> Server {
     let (listener, router) = rt.block_on(collis_server::bind(cfg)).unwrap();
     let addr = listener.local_addr().unwrap();
     let app = router.clone();
-    rt.spawn(async move { axum::serve(listener, router).await });
+    rt.spawn(collis_server::serve(
+        listener,
+        router,
+        header_timeout,
+        std::future::pending(),
+    ));
     Server {
         addr,
+        recordings,
         rt: Some(rt),
         _app: app,
         _dir: dir,
@@ -67,6 +82,18 @@ pub fn http(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, String) {
+    let (status, _, body) = http_head(addr, method, path, headers, body);
+    (status, body)
+}
+
+/// [`http`], with the response's header lines (lower-case names, `name: value` each).
+pub fn http_head(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<String>, String) {
     let has = |name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
     let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
     if !has("host") {
@@ -90,7 +117,21 @@ pub fn http(
         .split_once("\r\n\r\n")
         .unwrap_or_else(|| panic!("no response to {method} {path}: {text:?}"));
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
+    let lines = head
+        .lines()
+        .skip(1)
+        .map(|l| match l.split_once(':') {
+            Some((k, v)) => format!("{}: {}", k.to_ascii_lowercase(), v.trim()),
+            None => l.to_string(),
+        })
+        .collect();
+    (status, lines, body.to_string())
+}
+
+/// The value of header `name` (lower case) among `head`'s lines.
+pub fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
+    head.iter()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(": "))
 }
 
 pub type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
