@@ -71,6 +71,27 @@ enum Command {
     Speed(commands::speed::SpeedArgs),
 }
 
+/// `e` with its causes, as `{e:#}` gives it but each said once: an error that shows its
+/// source in its own text (sqlx's, an I/O error wrapped with its path) would otherwise repeat
+/// it ("Permission denied (os error 13): Permission denied (os error 13)"). Shown
+/// [`out::visible`] but for the line breaks, as it may quote stored or given text.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let cause = cause.to_string();
+        if text.is_empty() {
+            text = cause;
+        } else if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text.split('\n')
+        .map(out::visible)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -102,7 +123,7 @@ fn main() {
         // The reader has what it wanted (`collis record list | head`): nothing went wrong here.
         Err(e) if out::closed_pipe(&e) => {}
         Err(e) => {
-            eprintln!("collis: error: {e:#}");
+            eprintln!("collis: error: {}", message(&e));
             std::process::exit(2);
         }
         Ok(()) => {}

@@ -1,7 +1,9 @@
 //! Standard output that may fail: a reader that stops early (`collis record list | head`) or
 //! a full disk (`> /dev/full`) ends the command with an error it can report, never with the
 //! panic of `println!`. A closed pipe is no failure of the command: it ends quietly
-//! ([`closed_pipe`]).
+//! ([`closed_pipe`]). Stored free text is printed [`visible`]: it never drives the terminal.
+
+use std::borrow::Cow;
 
 /// `print!` returning the write's `io::Result` (the error names standard output).
 macro_rules! out {
@@ -29,4 +31,41 @@ pub fn closed_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// `text` with every control character (C0, DEL, C1) and bidirectional-text control shown as
+/// an escape (`\u{1b}`, `\t`, `\n`): stored free text (a note, a file name) then neither
+/// drives the terminal (colours, cursor moves, its title, text shown reversed) nor breaks the
+/// columns of a tab-separated listing.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.extend(c.escape_default()),
+            c if hidden(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(visible("plain, ünïcode °"), "plain, ünïcode °");
+        assert_eq!(
+            visible("a\u{1b}[31mred\u{9b}2J\tb\nc\u{202e}d\u{7f}"),
+            "a\\u{1b}[31mred\\u{9b}2J\\tb\\nc\\u{202e}d\\u{7f}"
+        );
+    }
 }

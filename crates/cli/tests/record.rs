@@ -720,3 +720,344 @@ fn a_database_that_cannot_be_opened_says_why_at_once() {
         assert!(t.elapsed().as_secs() < 10, "{db}: {:?}", t.elapsed());
     }
 }
+
+/// `collis` with `args` in `dir`, allowed at most `limit_kib` of address space (`ulimit -v`).
+fn collis_limited(args: &[&str], dir: &Path, limit_kib: u64) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_collis"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// `table import` of what is no CSV (issue 19): 2 GiB of NUL bytes (a sparse file) is refused
+/// at the first record's 64-KiB cap, in a process allowed 1 GiB, naming the file and line; an
+/// empty file and one whose first line is no header of the table are refused too.
+#[test]
+fn a_table_import_of_what_is_no_csv_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::File::create(d.join("nul.bin"))
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    std::fs::write(d.join("empty.csv"), "").unwrap();
+    std::fs::write(
+        d.join("rows.csv"),
+        "P1,2026-01-10,3,,,\nP1,2026-01-11,4,,,\n",
+    )
+    .unwrap();
+    ok(&["subject", "add", "P1", "--db", "r.db"], d);
+    let t = std::time::Instant::now();
+    let o = collis_limited(
+        &["table", "import", "diary", "nul.bin", "--db", "r.db"],
+        d,
+        1 << 20,
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("nul.bin, line 1: a record longer than 64 KiB: not a CSV table"),
+        "{out}"
+    );
+    assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
+    for (file, says) in [
+        ("empty.csv", "empty.csv, line 1: no header line"),
+        (
+            "rows.csv",
+            "rows.csv, line 1: field 1: 'P1' is not a column of this table",
+        ),
+    ] {
+        let o = collis(&["table", "import", "diary", file, "--db", "r.db"], d);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains(says), "{}", text(&o));
+    }
+    assert_eq!(
+        ok(&["diary", "list", "P1", "--db", "r.db"], d)
+            .lines()
+            .count(),
+        1
+    );
+}
+
+/// A `record add` of a file that cannot be analysed leaves no new, empty subject behind
+/// (issue 19); a code that is no pseudonym is refused before any file is analysed.
+#[test]
+fn a_failed_record_add_leaves_no_new_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("notes.txt"), "not a recording\n").unwrap();
+    let o = collis(&["record", "add", "NEW1", "notes.txt", "--db", "r.db"], d);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!text(&o).contains("added subject"), "{}", text(&o));
+    let o = collis(&["record", "add", "..", "notes.txt", "--db", "r.db"], d);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("subject code: '..'"), "{}", text(&o));
+    let list = ok(&["subject", "list", "--db", "r.db"], d);
+    assert_eq!(list.lines().count(), 1, "{list}");
+}
+
+/// Implausible values (issue 19): dates before 1900 or after tomorrow and subject codes that
+/// are paths are refused, nothing stored; a total dose above the product's labelled maximum
+/// is stored with a warning; a number far out of range is said in a few characters.
+#[test]
+fn implausible_values_are_refused_or_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for code in [".", "..", "-x", "_x"] {
+        let o = collis(&["subject", "add", "--db", "r.db", "--", code], d);
+        assert_eq!(o.status.code(), Some(2), "{code}: {}", text(&o));
+        assert!(text(&o).contains("subject code"), "{}", text(&o));
+    }
+    ok(&["subject", "add", "P1", "--db", "r.db"], d);
+    let botox = |date: &str, dose: &str| {
+        collis(
+            &[
+                "treatment",
+                "botox",
+                "P1",
+                "--date",
+                date,
+                "--product",
+                "onabotulinumtoxinA",
+                "--dose",
+                dose,
+                "--db",
+                "r.db",
+            ],
+            d,
+        )
+    };
+    for date in ["0001-01-01", "1899-12-31", "9999-12-31"] {
+        let o = botox(date, "splenius capitis:left:60");
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("given on: {date} is not a plausible date")),
+            "{}",
+            text(&o)
+        );
+        let o = collis(
+            &[
+                "diary", "add", "P1", "--date", date, "--pain", "3", "--db", "r.db",
+            ],
+            d,
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    }
+    let o = botox("2026-01-10", "splenius capitis:left:1e300");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("units: 1e300 units into splenius capitis is outside 0–2000")
+            && text(&o).len() < 200,
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        ok(&["treatment", "list", "P1", "--db", "r.db"], d),
+        "",
+        "nothing stored"
+    );
+    let o = botox("2026-01-10", "splenius capitis:left:2000");
+    assert!(o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning: 2000 U of onabotulinumtoxinA in one treatment is above its labelled maximum of 400 U"),
+        "{err}"
+    );
+    let o = botox("2026-01-11", "splenius capitis:left:100");
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", text(&o));
+}
+
+/// Stored free text is listed with its control characters escaped (issue 19): a note holding
+/// terminal escapes (ESC, a C1 CSI, a bidirectional override) neither reaches the terminal
+/// raw nor breaks the tab-separated columns; a dose of 1e-300 U is listed in a few
+/// characters, not as 300 digits.
+#[test]
+fn stored_text_and_numbers_are_listed_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let note = "fine\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m\tcol\nline\u{202e}txt";
+    let db = ["--db", "r.db"];
+    let run = |args: &[&str]| ok(&[args, &db[..]].concat(), d);
+    run(&["subject", "add", "P1", "--note", note]);
+    run(&[
+        "diary",
+        "add",
+        "P1",
+        "--date",
+        "2026-01-10",
+        "--pain",
+        "3",
+        "--note",
+        note,
+    ]);
+    run(&[
+        "treatment",
+        "botox",
+        "P1",
+        "--date",
+        "2026-01-10",
+        "--product",
+        "incobotulinumtoxinA",
+        "--dose",
+        "splenius capitis:left:1e-300",
+        "--note",
+        note,
+    ]);
+    run(&[
+        "treatment",
+        "medication",
+        "P1",
+        "--name",
+        "x\u{1b}[31m",
+        "--dose",
+        "2 mg",
+        "--start",
+        "2026-01-01",
+        "--note",
+        note,
+    ]);
+    let escaped = "fine\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{9b}31m\\tcol\\nline\\u{202e}txt";
+    for (listing, columns) in [
+        (run(&["diary", "list", "P1"]), Some(5)),
+        (run(&["subject", "list"]), Some(7)),
+        (run(&["treatment", "list", "P1"]), None),
+    ] {
+        assert!(
+            !listing.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{listing:?}"
+        );
+        assert!(listing.contains(escaped), "{listing}");
+        if let Some(n) = columns {
+            assert_eq!(listing.lines().count(), 2, "{listing}");
+            assert!(
+                listing.lines().all(|l| l.split('\t').count() == n),
+                "{listing}"
+            );
+        }
+    }
+    let treatments = run(&["treatment", "list", "P1"]);
+    assert!(
+        treatments.contains("1e-300 U: splenius capitis left 1e-300 U")
+            && treatments.contains("x\\u{1b}[31m")
+            && treatments.len() < 600,
+        "{treatments}"
+    );
+}
+
+/// An error whose cause repeats its source's text is said once (issue 19): a record that
+/// cannot be opened was "unable to open database file" three times over.
+#[test]
+fn an_error_says_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = collis(
+        &["subject", "list", "--db", "/proc/collis-test.db"],
+        dir.path(),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert_eq!(
+        out.matches("unable to open database file").count(),
+        1,
+        "{out}"
+    );
+}
+
+/// `report P --session N` of another subject's session says whose it is (issue 19), where it
+/// said "no session N" as if there were none.
+#[test]
+fn a_report_of_another_subjects_session_says_whose_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    simulate(d, "v1", "jerky-cd", 6, 20.0, 1.0);
+    ok(
+        &[
+            "record",
+            "add",
+            "A1",
+            "v1/recording.csv",
+            "--neutral",
+            "0.5:7.5",
+            "--db",
+            "r.db",
+        ],
+        d,
+    );
+    ok(&["subject", "add", "B2", "--db", "r.db"], d);
+    let o = collis(
+        &[
+            "report",
+            "B2",
+            "--session",
+            "1",
+            "-o",
+            "r.html",
+            "--db",
+            "r.db",
+        ],
+        d,
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("session 1 is of subject 'A1', not 'B2'")
+            && out.contains("collis report A1 --session 1"),
+        "{out}"
+    );
+    assert!(!d.join("r.html").exists());
+    let o = collis(
+        &[
+            "report",
+            "B2",
+            "--session",
+            "9",
+            "-o",
+            "r.html",
+            "--db",
+            "r.db",
+        ],
+        d,
+    );
+    assert!(text(&o).contains("no session 9"), "{}", text(&o));
+}
+
+/// The README's `table export` works as written there (issue 19: it showed a positional FILE
+/// where the command takes `-o FILE`).
+#[test]
+fn the_readme_table_export_works_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let usage = readme
+        .split('`')
+        .find(|s| s.starts_with("table export TABLE") || s.starts_with("collis table export"))
+        .unwrap_or_else(|| panic!("no `table export` usage in README.md"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&["subject", "add", "P1", "--db", "r.db"], d);
+    let mut args: Vec<&str> = Vec::new();
+    let mut words = usage.trim_start_matches("collis ").split_whitespace();
+    while let Some(w) = words.next() {
+        match w {
+            "TABLE" => args.push("subjects"),
+            "FILE" | "[-o" | "-o" => {
+                if w != "FILE" {
+                    words.next();
+                    args.push("-o");
+                }
+                args.push("out.csv");
+            }
+            w if w.starts_with('[') || w.ends_with(']') => {}
+            w => args.push(w),
+        }
+    }
+    args.extend(["--db", "r.db"]);
+    ok(&args, d);
+    let csv = std::fs::read_to_string(d.join("out.csv")).unwrap_or_default();
+    assert!(
+        csv.starts_with("code,") && csv.contains("P1"),
+        "{usage}: {csv}"
+    );
+}

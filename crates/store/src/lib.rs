@@ -18,12 +18,12 @@ mod sessions;
 mod subjects;
 mod vocab;
 
-pub use csvio::{export_csv, import_csv, spreadsheet_cell, Table};
+pub use csvio::{export_csv, import_csv, spreadsheet_cell, Table, MAX_RECORD_BYTES};
 pub use error::StoreError;
 pub use records::{DbsSetting, DiaryEntry, Dose, Injection, Medication};
 pub use sessions::{content_sha256, Added, Figures, NewSession, SessionEvent, SessionRow};
-pub use subjects::Subject;
-pub use vocab::{AFFECTED_SIDES, GUIDANCE, SEXES, SIDES};
+pub use subjects::{check_subject_code, Subject};
+pub use vocab::{number, AFFECTED_SIDES, GUIDANCE, SEXES, SIDES};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};

@@ -170,6 +170,7 @@ async fn insert(conn: &mut AnyConnection, s: &NewSession<'_>) -> Result<Added> {
     if let Some(id) = find_hash(conn, &s.content_sha256).await? {
         return Ok(Added::Duplicate(id));
     }
+    crate::vocab::plausible_date("recorded on", s.recorded_on)?;
     let subject_id = subjects::id(conn, s.subject).await?;
     let r = s.results;
     let f = Figures::of(r);
@@ -285,6 +286,23 @@ impl Store {
             let added = insert(&mut tx, s).await?;
             tx.commit().await?;
             Ok(added)
+        })
+    }
+
+    /// Store a session as [`Store::add_session`] does, adding its subject (known only by its
+    /// code) when new, in the same transaction: a session that cannot be stored leaves no new,
+    /// empty subject behind. Also true when the subject was added.
+    pub fn add_session_and_subject(&self, s: &NewSession) -> Result<(Added, bool)> {
+        self.block(async {
+            let mut tx = self.begin_write().await?;
+            let new_subject = find_hash(&mut tx, &s.content_sha256).await?.is_none()
+                && subjects::find(&mut tx, s.subject).await?.is_none();
+            if new_subject {
+                subjects::insert(&mut tx, &crate::Subject::new(s.subject)).await?;
+            }
+            let added = insert(&mut tx, s).await?;
+            tx.commit().await?;
+            Ok((added, new_subject))
         })
     }
 

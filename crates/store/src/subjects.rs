@@ -26,7 +26,7 @@ impl Subject {
     }
 
     fn check(&self) -> Result<()> {
-        check_code(&self.code)?;
+        check_subject_code(&self.code)?;
         opt_one_of("sex", &self.sex, SEXES)?;
         opt_one_of("affected side", &self.affected_side, AFFECTED_SIDES)?;
         if let Some(y) = self.birth_year {
@@ -39,10 +39,13 @@ impl Subject {
     }
 }
 
-/// A pseudonymous code: 1–64 letters, digits, `-`, `_` or `.`.
-fn check_code(code: &str) -> Result<()> {
+/// A pseudonymous code: 1–64 letters, digits, `-`, `_` or `.`, starting with a letter or a
+/// digit. So no code is a path (`.`, `..`, `../x`, a hidden `.x`), reads as an option (`-x`)
+/// or holds a control character, wherever it is shown or used as a file name.
+pub fn check_subject_code(code: &str) -> Result<()> {
     text("subject code", code)?;
     let ok = code.len() <= 64
+        && code.starts_with(|c: char| c.is_ascii_alphanumeric())
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
@@ -52,7 +55,9 @@ fn check_code(code: &str) -> Result<()> {
         Err(StoreError::invalid(
             "subject code",
             format!(
-                "'{code}': use up to 64 letters, digits, '-', '_' or '.' (a pseudonym, not a name)"
+                "'{}': use up to 64 letters, digits, '-', '_' or '.', starting with a letter or \
+                 a digit (a pseudonym, not a name)",
+                code.escape_debug()
             ),
         ))
     }

@@ -10,7 +10,7 @@ use collis_core::results::{Results, Task};
 use collis_sim::{simulate, Profile, SimOptions};
 use collis_store::{
     content_sha256, export_csv, import_csv, Added, Backend, DbsSetting, DiaryEntry, Dose, Figures,
-    Injection, Medication, NewSession, Store, StoreError, Subject, Table,
+    Injection, Medication, NewSession, Store, StoreError, Subject, Table, MAX_RECORD_BYTES,
 };
 use sqlx::migrate::MigrateDatabase;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -116,6 +116,9 @@ on_both!(
     csv_round_trips_and_a_bad_row_stores_nothing,
     csv_cells_never_run_as_formulas,
     feedback_settings_are_kept_per_subject,
+    implausible_codes_and_dates_are_refused_and_large_doses_warned,
+    a_session_that_cannot_be_stored_adds_no_subject,
+    an_import_of_what_is_no_table_is_refused_in_bounded_memory,
 );
 
 fn date(s: &str) -> NaiveDate {
@@ -562,4 +565,249 @@ fn feedback_settings_are_kept_per_subject(db: &Store) {
         db.set_feedback_settings("FB-2", "[1, 2]", date("2026-11-20")),
         Err(StoreError::Invalid { .. })
     ));
+}
+
+/// Subject codes that are paths or hold control characters, dates no visit, treatment or diary
+/// entry can have (before 1900, after tomorrow), and a total dose above the product's
+/// labelled maximum (stored, with a warning).
+fn implausible_codes_and_dates_are_refused_and_large_doses_warned(db: &Store) {
+    for code in [
+        ".",
+        "..",
+        ".hidden",
+        "-rf",
+        "_x",
+        "a\u{1b}[2J",
+        "a/b",
+        "a\tb",
+    ] {
+        let e = db.add_subject(&Subject::new(code)).unwrap_err();
+        assert!(matches!(e, StoreError::Invalid { .. }), "{code:?}: {e}");
+        assert!(db.ensure_subject(code).is_err(), "{code:?}");
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
+    }
+    db.add_subject(&Subject::new("P1.v2")).unwrap();
+    db.ensure_subject("P1").unwrap();
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let too_late = tomorrow + chrono::Days::new(1);
+    let r = results(Profile::EtNoNo, 4);
+    for (k, bad) in [
+        date("0001-01-01"),
+        date("1899-12-31"),
+        too_late,
+        date("9999-12-31"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let e = db.add_injection(&injection_on("P1", bad)).unwrap_err();
+        assert!(
+            e.to_string().contains("not a plausible date") && e.to_string().contains("1900-01-01"),
+            "{e}"
+        );
+        let dbs = DbsSetting {
+            subject: "P1".into(),
+            programmed_on: bad,
+            target: "GPi".into(),
+            side: "both".into(),
+            contacts: "1-, C+".into(),
+            amplitude: 2.5,
+            amplitude_unit: "mA".into(),
+            pulse_width_us: 60.0,
+            frequency_hz: 130.0,
+            note: None,
+        };
+        assert!(db.add_dbs(&dbs).is_err(), "{bad}");
+        let med = Medication {
+            subject: "P1".into(),
+            name: "trihexyphenidyl".into(),
+            dose: "2 mg".into(),
+            started_on: date("2026-01-01"),
+            stopped_on: Some(bad),
+            note: None,
+        };
+        assert!(db.add_medication(&med).is_err(), "{bad}");
+        let diary = DiaryEntry {
+            subject: "P1".into(),
+            entry_on: bad,
+            pain: Some(3),
+            twstrs_disability: None,
+            twstrs_pain: None,
+            note: None,
+        };
+        assert!(db.add_diary(&diary).is_err(), "{bad}");
+        let session = NewSession {
+            subject: "P1",
+            recorded_on: bad,
+            file_name: None,
+            content_sha256: content_sha256(format!("bad {k}").as_bytes()).unwrap(),
+            results: &r,
+        };
+        assert!(db.add_session(&session).is_err(), "{bad}");
+    }
+    assert!(db.injections(None).unwrap().is_empty() && db.sessions(None).unwrap().is_empty());
+    // The limits themselves are dates things happen on.
+    db.add_injection(&injection_on("P1", date("1900-01-01")))
+        .unwrap();
+    db.add_injection(&injection_on("P1", tomorrow)).unwrap();
+    // 2000 U of onabotulinumtoxinA (ten muscles of 200 U each) is stored, with a warning.
+    let mut big = injection_on("P1", date("2026-02-01"));
+    big.product = "onabotulinumtoxinA".into();
+    big.doses = (0..10)
+        .map(|m| Dose {
+            muscle: format!("muscle {m}"),
+            side: "left".into(),
+            units: 200.0,
+        })
+        .collect();
+    let w = big.dose_warning().expect("a warning");
+    assert!(
+        w.contains("2000 U") && w.contains("400 U") && w.contains("BOTOX"),
+        "{w}"
+    );
+    db.add_injection(&big).unwrap();
+    big.doses.truncate(1);
+    assert_eq!(big.dose_warning(), None, "200 U");
+    big.product = "Dysport".into();
+    big.doses = vec![big.doses[0].clone(); 6];
+    assert!(
+        big.dose_warning().unwrap().contains("1000 U"),
+        "1200 U Dysport"
+    );
+    big.product = "an unknown product".into();
+    assert_eq!(big.dose_warning(), None, "not checked");
+    // A number far out of range is said in a few characters, not hundreds of digits.
+    big.doses = vec![Dose {
+        muscle: "scm".into(),
+        side: "left".into(),
+        units: 1e300,
+    }];
+    let e = db.add_injection(&big).unwrap_err().to_string();
+    assert!(e.contains("1e300 units") && e.len() < 100, "{e}");
+}
+
+fn injection_on(subject: &str, on: NaiveDate) -> Injection {
+    Injection {
+        given_on: on,
+        ..injection(subject, "2026-01-01")
+    }
+}
+
+/// `add_session_and_subject` adds a new subject with its session, in one transaction: a
+/// session that cannot be stored leaves no subject behind, nor does a duplicate.
+fn a_session_that_cannot_be_stored_adds_no_subject(db: &Store) {
+    let r = results(Profile::EtNoNo, 4);
+    let new = |subject, on, sha: &str| NewSession {
+        subject,
+        recorded_on: date(on),
+        file_name: None,
+        content_sha256: content_sha256(sha.as_bytes()).unwrap(),
+        results: &r,
+    };
+    let e = db
+        .add_session_and_subject(&new("NEW", "9999-12-31", "a"))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    assert!(matches!(db.subject("NEW"), Err(StoreError::NoSubject(_))));
+    assert!(db
+        .add_session_and_subject(&new("..", "2026-01-10", "a"))
+        .is_err());
+    assert!(db.subjects().unwrap().is_empty());
+    let (added, new_subject) = db
+        .add_session_and_subject(&new("NEW", "2026-01-10", "a"))
+        .unwrap();
+    assert!(
+        matches!(added, Added::Stored(_)) && new_subject,
+        "{added:?}"
+    );
+    let (_, new_subject) = db
+        .add_session_and_subject(&new("NEW", "2026-01-11", "b"))
+        .unwrap();
+    assert!(!new_subject);
+    // The same content for another, new code: a duplicate, and no subject.
+    let (added, new_subject) = db
+        .add_session_and_subject(&new("OTHER", "2026-01-11", "b"))
+        .unwrap();
+    assert!(matches!(added, Added::Duplicate(_)) && !new_subject);
+    let codes: Vec<String> = db.subjects().unwrap().into_iter().map(|s| s.code).collect();
+    assert_eq!(codes, ["NEW"]);
+}
+
+/// An empty file, a first line that is not the table's header, and a file that is no CSV at
+/// all (megabytes of NUL bytes, a quote left open) are refused with the file, line and field,
+/// after reading at most about one record's cap; a header alone imports nothing.
+fn an_import_of_what_is_no_table_is_refused_in_bounded_memory(db: &Store) {
+    db.ensure_subject("P1").unwrap();
+    let import = |table, text: &[u8]| import_csv(db, table, text, "in.csv");
+    let e = import(Table::Diary, b"").unwrap_err().to_string();
+    assert!(
+        e.contains("in.csv, line 1") && e.contains("no header line"),
+        "{e}"
+    );
+    assert!(import(Table::Diary, b"\n\n").is_err());
+    // Rows without their header.
+    let e = import(Table::Diary, b"P1,2026-01-10,3,,,\nP1,2026-01-11,4,,,\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("in.csv, line 1") && e.contains("field 1: 'P1' is not a column"),
+        "{e}"
+    );
+    // A misspelt column would be dropped without a word: refused, naming it.
+    let e = import(
+        Table::Diary,
+        b"subject,entry_on,pain,nots\nP1,2026-01-10,3,x\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("field 4: 'nots'") && e.contains("entry_on"),
+        "{e}"
+    );
+    // Megabytes of NUL bytes: refused at the cap, with or without line breaks.
+    let nul = vec![0u8; 8 << 20];
+    let e = import(Table::Diary, &nul).unwrap_err().to_string();
+    assert!(e.contains("in.csv, line 1") && e.contains("64 KiB"), "{e}");
+    let mut lines = nul.clone();
+    lines[1000] = b'\n';
+    let e = import(Table::Subjects, &lines).unwrap_err().to_string();
+    assert!(
+        e.contains("in.csv, line 1") && e.contains("field 1: '\\0\\0") && e.contains('…'),
+        "{e}"
+    );
+    let after_header = [&b"code\n"[..], &nul].concat();
+    let e = import(Table::Subjects, &after_header)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("in.csv, line 2") && e.contains("64 KiB"), "{e}");
+    // A quote left open makes every later line part of one record: refused at the cap too.
+    let mut open =
+        b"subject,entry_on,pain,twstrs_disability,twstrs_pain,note\nP1,2026-01-10,3,,,\"x\n"
+            .to_vec();
+    open.extend(b"short line\n".repeat(MAX_RECORD_BYTES / 10));
+    let e = import(Table::Diary, &open).unwrap_err().to_string();
+    assert!(
+        e.contains("in.csv, line 2") && e.contains("quote left open"),
+        "{e}"
+    );
+    // Yet a long note over several lines, quoted, under the cap, is a record like any other.
+    let note = "a line of a long note, with \"quotes\", commas\n".repeat(1000);
+    let text = format!(
+        "subject,entry_on,pain,twstrs_disability,twstrs_pain,note\nP1,2026-01-10,3,,,\"{}\"\nP1,2026-01-11,2,,,\n",
+        note.replace('"', "\"\"")
+    );
+    assert_eq!(import(Table::Diary, text.as_bytes()).unwrap(), 2);
+    assert_eq!(
+        db.diary(Some("P1")).unwrap()[0].note.as_deref(),
+        Some(&note[..])
+    );
+    // An empty table exports its header, which imports as nothing.
+    let mut out = Vec::new();
+    export_csv(db, Table::Dbs, None, &mut out).unwrap();
+    assert!(
+        out.starts_with(b"subject,programmed_on,"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert_eq!(import(Table::Dbs, &out).unwrap(), 0);
 }

@@ -2,7 +2,7 @@
 //! disability (0–30) and pain (0–20) subscales where filled in, and a free note.
 
 use crate::commands::db::{parse_date, today, DbArgs};
-use crate::out::outln;
+use crate::out::{outln, visible};
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -71,7 +71,7 @@ pub fn run(a: &DiaryArgs) -> Result<()> {
                     n(e.pain),
                     n(e.twstrs_disability),
                     n(e.twstrs_pain),
-                    e.note.as_deref().unwrap_or("")
+                    visible(e.note.as_deref().unwrap_or(""))
                 )?;
             }
         }

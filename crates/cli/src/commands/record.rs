@@ -6,12 +6,12 @@
 use crate::args::{parse_task, AngleArgs};
 use crate::commands::analyze::AnalyzeArgs;
 use crate::commands::db::{parse_date, today, DbArgs};
-use crate::out::outln;
+use crate::out::{outln, visible};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use collis_core::results::Task;
-use collis_store::{content_sha256, Added, NewSession, Store};
+use collis_store::{check_subject_code, content_sha256, Added, NewSession, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -42,7 +42,8 @@ enum RecordCommand {
     List { subject: Option<String> },
 }
 
-/// Analyse `path` and store it as a session of `subject` on `date`.
+/// Analyse `path` and store it as a session of `subject` on `date`; the subject is added
+/// (in the session's transaction) when new. Also true when it was added.
 pub fn store_file(
     store: &Store,
     subject: &str,
@@ -50,12 +51,12 @@ pub fn store_file(
     date: NaiveDate,
     angles: &AngleArgs,
     task: Task,
-) -> Result<Added> {
+) -> Result<(Added, bool)> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let sha = content_sha256(std::io::BufReader::new(file))
         .with_context(|| format!("reading {}", path.display()))?;
     if let Some(id) = store.session_by_hash(&sha)? {
-        return Ok(Added::Duplicate(id));
+        return Ok((Added::Duplicate(id), false));
     }
     // The same dispatch as `collis analyze`: head sensor, face video, OpenFace CSV or EMG.
     let results = crate::commands::analyze::results(&AnalyzeArgs {
@@ -69,7 +70,7 @@ pub fn store_file(
         emg: Default::default(),
         video: Default::default(),
     })?;
-    Ok(store.add_session(&NewSession {
+    Ok(store.add_session_and_subject(&NewSession {
         subject,
         recorded_on: date,
         file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
@@ -88,12 +89,16 @@ pub fn run(a: &RecordArgs) -> Result<()> {
             date,
             angles,
         } => {
-            if store.ensure_subject(subject)? {
-                outln!("added subject {subject}")?;
-            }
+            // Said before any file is analysed; the subject is added with its first session,
+            // so a file that cannot be stored leaves no new, empty subject behind.
+            check_subject_code(subject)?;
             let date = date.unwrap_or_else(today);
             for f in files {
-                match store_file(&store, subject, f, date, angles, *task)? {
+                let (added, new_subject) = store_file(&store, subject, f, date, angles, *task)?;
+                if new_subject {
+                    outln!("added subject {subject}")?;
+                }
+                match added {
                     Added::Stored(id) => outln!("stored session {id}: {}", f.display())?,
                     Added::Duplicate(id) => {
                         outln!("already stored as session {id}: {}", f.display())?
@@ -109,7 +114,7 @@ pub fn run(a: &RecordArgs) -> Result<()> {
                 outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}/{}\t{}",
                     s.id,
-                    s.subject,
+                    visible(&s.subject),
                     s.recorded_on,
                     s.task,
                     deg(f.rotation_median_deg),
@@ -120,7 +125,7 @@ pub fn run(a: &RecordArgs) -> Result<()> {
                     f.jerk_rate_per_min,
                     f.twstrs_machine_subtotal,
                     f.twstrs_machine_max,
-                    s.file_name.as_deref().unwrap_or("-")
+                    visible(s.file_name.as_deref().unwrap_or("-"))
                 )?;
             }
         }

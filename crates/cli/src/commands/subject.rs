@@ -1,7 +1,7 @@
 //! `collis subject add|list`: the pseudonymous subjects of the record.
 
 use crate::commands::db::DbArgs;
-use crate::out::outln;
+use crate::out::{outln, visible};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use collis_store::Subject;
@@ -60,18 +60,19 @@ pub fn run(a: &SubjectArgs) -> Result<()> {
         }
         SubjectCommand::List => {
             let sessions = store.sessions(None)?;
-            outln!("code\tsex\tbirth\tonset\tside\tsessions")?;
+            outln!("code\tsex\tbirth\tonset\tside\tsessions\tnote")?;
             for s in store.subjects()? {
                 let n = sessions.iter().filter(|x| x.subject == s.code).count();
                 let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
                 let year = |v: Option<i64>| v.map_or("-".into(), |y| y.to_string());
                 outln!(
-                    "{}\t{}\t{}\t{}\t{}\t{n}",
-                    s.code,
+                    "{}\t{}\t{}\t{}\t{}\t{n}\t{}",
+                    visible(&s.code),
                     opt(&s.sex),
                     year(s.birth_year),
                     year(s.onset_year),
-                    opt(&s.affected_side)
+                    opt(&s.affected_side),
+                    visible(s.note.as_deref().unwrap_or(""))
                 )?;
             }
         }

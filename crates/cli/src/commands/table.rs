@@ -1,4 +1,4 @@
-//! `collis table import|export TABLE FILE`: subjects, injections, DBS settings, medication
+//! `collis table import TABLE FILE | export TABLE [-o FILE]`: subjects, injections, DBS settings, medication
 //! and the diary as CSV (one row per record; per muscle dose for injections).
 
 use crate::commands::db::DbArgs;

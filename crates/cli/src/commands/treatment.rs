@@ -1,11 +1,11 @@
 //! `collis treatment botox|dbs|medication|list`: the treatments between visits.
 
 use crate::commands::db::{parse_date, today, DbArgs};
-use crate::out::outln;
+use crate::out::{outln, visible};
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use collis_store::{DbsSetting, Dose, Injection, Medication};
+use collis_store::{number, DbsSetting, Dose, Injection, Medication};
 
 #[derive(Args)]
 pub struct TreatmentArgs {
@@ -79,6 +79,12 @@ enum TreatmentCommand {
     List { subject: String },
 }
 
+/// A treatment's note, when there is one, as the end of its line (shown [`visible`]).
+fn note(note: &Option<String>) -> String {
+    note.as_deref()
+        .map_or(String::new(), |n| format!("\t{}", visible(n)))
+}
+
 /// Parse `MUSCLE:SIDE:UNITS` (the muscle may contain spaces).
 fn parse_dose(s: &str) -> Result<Dose, String> {
     let mut parts = s.rsplitn(3, ':');
@@ -120,9 +126,12 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                 "stored injection of {} on {}: {} units in {} muscle(s)",
                 subject,
                 i.given_on,
-                i.total_units(),
+                number(i.total_units()),
                 i.doses.len()
             )?;
+            if let Some(w) = i.dose_warning() {
+                eprintln!("collis: warning: {}", visible(&w));
+            }
         }
         TreatmentCommand::Dbs {
             subject,
@@ -174,37 +183,40 @@ pub fn run(a: &TreatmentArgs) -> Result<()> {
                 let doses: Vec<String> = i
                     .doses
                     .iter()
-                    .map(|d| format!("{} {} {} U", d.muscle, d.side, d.units))
+                    .map(|d| format!("{} {} {} U", visible(&d.muscle), d.side, number(d.units)))
                     .collect();
                 outln!(
-                    "{}\tbotulinum toxin\t{}\t{} U: {}",
+                    "{}\tbotulinum toxin\t{}\t{} U: {}{}",
                     i.given_on,
-                    i.product,
-                    i.total_units(),
-                    doses.join("; ")
+                    visible(&i.product),
+                    number(i.total_units()),
+                    doses.join("; "),
+                    note(&i.note)
                 )?;
             }
             for d in store.dbs_settings(Some(subject))? {
                 outln!(
-                    "{}\tDBS\t{} {}\t{} {} {}, {} µs, {} Hz",
+                    "{}\tDBS\t{} {}\t{} {} {}, {} µs, {} Hz{}",
                     d.programmed_on,
-                    d.target,
+                    visible(&d.target),
                     d.side,
-                    d.contacts,
-                    d.amplitude,
+                    visible(&d.contacts),
+                    number(d.amplitude),
                     d.amplitude_unit,
-                    d.pulse_width_us,
-                    d.frequency_hz
+                    number(d.pulse_width_us),
+                    number(d.frequency_hz),
+                    note(&d.note)
                 )?;
             }
             for m in store.medications(Some(subject))? {
                 outln!(
-                    "{}\tmedication\t{}\t{}{}",
+                    "{}\tmedication\t{}\t{}{}{}",
                     m.started_on,
-                    m.name,
-                    m.dose,
+                    visible(&m.name),
+                    visible(&m.dose),
                     m.stopped_on
-                        .map_or(String::new(), |s| format!(" (stopped {s})"))
+                        .map_or(String::new(), |s| format!(" (stopped {s})")),
+                    note(&m.note)
                 )?;
             }
         }
