@@ -12,6 +12,7 @@ use crate::posture::AngleDistribution;
 use crate::rom::RomTracker;
 use crate::sensory_trick::TrickAnalyzer;
 use crate::spasms::SpasmDetector;
+use crate::sufficiency::Shortfall;
 use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
@@ -172,6 +173,10 @@ impl Analyzer {
         if let Some(u) = &self.uncertainty {
             u.apply(&mut posture);
         }
+        // What the analysed duration cannot support is left out, with the reason.
+        let shortfall = Shortfall::new(posture.analysed_s);
+        let mut not_assessed = Vec::new();
+        shortfall.posture(&mut posture, &mut not_assessed);
         let neutral_hold = self.hold.snapshot();
         let mut twstrs = twstrs::score(
             &posture,
@@ -183,11 +188,12 @@ impl Analyzer {
         let range_of_motion = (self.cfg.task == Task::Rom)
             .then(|| self.rom.snapshot(self.cfg.rotation_referenced))
             .flatten();
-        if let Some(item) = range_of_motion.as_ref().and_then(crate::rom::twstrs_item) {
-            twstrs.machine_subtotal += item.score;
-            twstrs.machine_subtotal_max += item.max;
-            twstrs.range_of_motion = Some(item);
-        }
+        twstrs.range_of_motion = range_of_motion.as_ref().and_then(crate::rom::twstrs_item);
+        shortfall.twstrs(
+            &mut twstrs,
+            [self.cfg.rotation_referenced, true, true],
+            &neutral_hold,
+        );
         let mut warnings = Vec::new();
         if self.gaps > 0 {
             warnings.push(format!(
@@ -198,19 +204,27 @@ impl Analyzer {
         if self.dist.count() == 0 {
             warnings.push("no samples were analysed (all excluded or invalid)".to_string());
         }
+        let mut tremor = self.tremor.snapshot();
+        shortfall.tremor(&mut tremor, &mut not_assessed);
+        let sensory_trick = self.trick.as_ref().and_then(|t| {
+            let (result, short) = t.snapshot();
+            not_assessed.extend(short);
+            result
+        });
         let mut measurements = Measurements {
             motion: self.velocity.motion(&self.dist),
             posture,
-            tremor: self.tremor.snapshot(),
+            tremor,
             jerks: self.jerks.snapshot(),
             spasms: self.spasms.snapshot(),
             neutral_hold,
             twstrs,
             pattern: None,
-            sensory_trick: self.trick.as_ref().and_then(TrickAnalyzer::snapshot),
+            sensory_trick,
             emg: None,
             range_of_motion,
             trace: self.trace.snapshot(),
+            not_assessed: Vec::new(),
         };
         if self.dist.count() > 0 {
             let features = Features::new(
@@ -222,6 +236,8 @@ impl Analyzer {
             );
             measurements.pattern = Some(pattern::profile(&features));
         }
+        shortfall.pattern(&mut measurements.pattern, &mut not_assessed);
+        measurements.not_assessed = not_assessed;
         Analysis {
             measurements,
             warnings,
@@ -235,14 +251,18 @@ mod tests {
     use std::f64::consts::PI;
 
     fn analyse(f: impl Fn(f64) -> [f64; 3]) -> Analysis {
+        analyse_for(90.0, Task::Rest, f)
+    }
+
+    fn analyse_for(seconds: f64, task: Task, f: impl Fn(f64) -> [f64; 3]) -> Analysis {
         let rate = 100.0;
         let mut a = Analyzer::new(AnalysisConfig {
             rate_hz: rate,
             rotation_referenced: true,
             exclude_s: None,
-            task: Task::Rest,
+            task,
         });
-        for i in 0..(90.0 * rate) as usize {
+        for i in 0..(seconds * rate) as usize {
             let t = i as f64 / rate;
             a.push(&AngleSample {
                 time_s: t,
@@ -281,5 +301,61 @@ mod tests {
         let m = &jerks_only.measurements;
         assert!(!m.tremor.present, "{}", m.tremor.criterion);
         assert!(m.jerks.count >= 22, "{}", m.jerks.count);
+    }
+
+    /// Issue 19: a 0.02-s recording read "TWSTRS 0/16, within normal limits". Below each
+    /// figure's minimum it is absent with the reason, and no item is scored.
+    #[test]
+    fn too_short_recordings_score_nothing() {
+        let m = analyse_for(0.02, Task::Rest, |_| [30.0, 20.0, 0.0]).measurements;
+        assert_eq!(m.posture.tilt_deg, None);
+        assert_eq!(m.posture.rotation_deg, None);
+        assert!(m.twstrs.laterocollis.is_none() && m.twstrs.duration_factor.is_none());
+        assert_eq!(
+            (m.twstrs.machine_subtotal, m.twstrs.machine_subtotal_max),
+            (0, 0)
+        );
+        assert!(m.pattern.is_none());
+        assert!(!m.tremor.present && m.tremor.criterion.starts_with("not analysed"));
+        let figures: Vec<&str> = m.not_assessed.iter().map(|n| n.figure.as_str()).collect();
+        assert_eq!(figures, ["posture", "tremor", "pattern"]);
+        let items: Vec<&str> = m.twstrs.unscored.iter().map(|u| u.item.as_str()).collect();
+        assert_eq!(
+            items,
+            [
+                "rotation",
+                "laterocollis",
+                "antero_retrocollis",
+                "duration_factor"
+            ]
+        );
+
+        // 20 s: posture and tremor, not yet the duration factor or the pattern.
+        let m = analyse_for(20.0, Task::Rest, |_| [30.0, 20.0, 0.0]).measurements;
+        assert_eq!(m.twstrs.rotation.as_ref().map(|i| i.score), Some(2));
+        assert!(m.twstrs.duration_factor.is_none() && m.pattern.is_none());
+        assert_eq!(m.twstrs.machine_subtotal_max, 10);
+        // 40 s: everything.
+        let m = analyse_for(40.0, Task::Rest, |_| [30.0, 20.0, 0.0]).measurements;
+        assert!(m.not_assessed.is_empty() && m.pattern.is_some());
+        assert_eq!(m.twstrs.machine_subtotal_max, 20);
+    }
+
+    /// A hold task whose recording stops while the head is still within 10°: the item would
+    /// score the recording's length, so it is left unscored; a hold that ends is scored.
+    #[test]
+    fn a_hold_cut_short_by_the_recording_is_not_scored() {
+        let m = analyse_for(40.0, Task::HoldNeutral, |_| [2.0, 1.0, 0.0]).measurements;
+        assert!(m.twstrs.hold_within_10deg.is_none());
+        assert!(m
+            .twstrs
+            .unscored
+            .iter()
+            .any(|u| u.item == "hold_within_10deg"));
+        let m = analyse_for(40.0, Task::HoldNeutral, |t| {
+            [if t < 20.0 { 2.0 } else { 25.0 }, 1.0, 0.0]
+        })
+        .measurements;
+        assert_eq!(m.twstrs.hold_within_10deg.map(|i| i.score), Some(3));
     }
 }

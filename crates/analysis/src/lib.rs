@@ -31,6 +31,7 @@ pub mod rom;
 pub mod sensory_trick;
 pub mod smoothing;
 pub mod spasms;
+pub mod sufficiency;
 pub mod trace;
 pub mod tremor;
 pub mod tremor_shape;

@@ -12,8 +12,9 @@
 //! improvement of posture, and 4 whenever the improvement lasts < 5 s. The scales give words,
 //! not percentages: the relief bands below are Collis defaults, stated in every result.
 
+use crate::sufficiency::seconds;
 use crate::tremor::BAND_HZ;
-use collis_core::results::{Evidence, SensoryTrick, TrickTrial, TwstrsItem};
+use collis_core::results::{Evidence, NotAssessed, SensoryTrick, TrickTrial, TwstrsItem};
 use collis_core::{AngleSample, Axis};
 use collis_dsp::{Butterworth, Histogram};
 
@@ -27,6 +28,10 @@ const BLOCK_S: f64 = 0.5;
 const FOLLOW_AFTER_S: f64 = 60.0;
 /// TWSTRS-2: a trick counts only if its benefit lasts ≥ 5 s (Comella 2016; clinical.md).
 pub const TWSTRS2_MIN_BENEFIT_S: f64 = 5.0;
+/// Each phase of a trial (baseline, trick after its settling second) needs this many seconds
+/// of samples: the TWSTRS-2 counts a benefit only when it lasts ≥ 5 s (Comella 2016;
+/// clinical.md), so a shorter phase cannot show one, and a shorter baseline is one movement.
+pub const PHASE_MIN_S: f64 = TWSTRS2_MIN_BENEFIT_S;
 /// Below this change in degrees there is no benefit to time (sway and noise).
 const MIN_CHANGE_DEG: f64 = 2.0;
 /// Relief bands, % of the deviation (Collis defaults): complete ≥ 80, moderate ≥ 50,
@@ -88,6 +93,7 @@ pub struct TrickAnalyzer {
     trials: Vec<Trial>,
     band: Option<[Butterworth; 3]>,
     block_len: u32,
+    rate_hz: f64,
     prev_s: Option<f64>,
 }
 
@@ -104,6 +110,7 @@ impl TrickAnalyzer {
             trials: spans.iter().map(|s| Trial::new(*s)).collect(),
             band: band_pass(rate_hz),
             block_len: (BLOCK_S * rate_hz).round().max(1.0) as u32,
+            rate_hz,
             prev_s: None,
         }
     }
@@ -211,8 +218,54 @@ impl TrickAnalyzer {
         }
     }
 
-    /// The sensory-trick result, once a trial has both a baseline and a trick phase.
-    pub fn snapshot(&self) -> Option<SensoryTrick> {
+    /// Seconds of samples in a phase.
+    fn phase_s(&self, h: &[Histogram; 3]) -> f64 {
+        h[0].count() as f64 / self.rate_hz
+    }
+
+    /// Why a trial cannot be assessed, if its baseline or trick phase is shorter than
+    /// [`PHASE_MIN_S`].
+    fn shortfall(&self, i: usize, t: &Trial) -> Option<NotAssessed> {
+        let (before, during) = (self.phase_s(&t.before), self.phase_s(&t.during));
+        if before >= PHASE_MIN_S && during >= PHASE_MIN_S {
+            return None;
+        }
+        let reason = match self.design {
+            Design::Segments => format!(
+                "trick {} ({:.1}–{:.1} s): {} of baseline in the {BEFORE_S:.0} s before it and {} of trick after its first {ONSET_SETTLE_S:.0} s were recorded; each needs at least {PHASE_MIN_S:.0} s",
+                i + 1,
+                t.span[0],
+                t.span[1],
+                seconds(before),
+                seconds(during)
+            ),
+            Design::Pair { .. } => format!(
+                "the recording without the trick has {} and the one with it {} after its first {ONSET_SETTLE_S:.0} s; each needs at least {PHASE_MIN_S:.0} s",
+                seconds(before),
+                seconds(during)
+            ),
+        };
+        Some(NotAssessed {
+            figure: "sensory_trick".to_string(),
+            had_s: before.min(during),
+            needs_s: PHASE_MIN_S,
+            reason,
+        })
+    }
+
+    /// The sensory-trick result from the trials whose baseline and trick phases are long
+    /// enough, and why each other trial was left out.
+    pub fn snapshot(&self) -> (Option<SensoryTrick>, Vec<NotAssessed>) {
+        let short: Vec<NotAssessed> = self
+            .trials
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| self.shortfall(i, t))
+            .collect();
+        (self.result(), short)
+    }
+
+    fn result(&self) -> Option<SensoryTrick> {
         let medians = |h: &[Histogram; 3]| -> Option<[f64; 3]> {
             let m: Vec<f64> = h.iter().filter_map(|h| h.quantile(0.5)).collect();
             <[f64; 3]>::try_from(m).ok()
@@ -220,7 +273,9 @@ impl TrickAnalyzer {
         let done: Vec<(&Trial, [f64; 3], [f64; 3])> = self
             .trials
             .iter()
-            .filter_map(|t| Some((t, medians(&t.before)?, medians(&t.during)?)))
+            .enumerate()
+            .filter(|(i, t)| self.shortfall(*i, t).is_none())
+            .filter_map(|(_, t)| Some((t, medians(&t.before)?, medians(&t.during)?)))
             .collect();
         // The axis of the largest deviation without the trick, over all trials.
         let axis = Axis::ALL.into_iter().max_by(|a, b| {
@@ -392,7 +447,7 @@ mod tests {
     fn a_partial_trick_is_measured_and_scored() {
         let mut trick = TrickAnalyzer::segments(100.0, &[[40.0, 60.0]]);
         run(&mut trick, 0.6, 4.0);
-        let r = trick.snapshot().unwrap();
+        let r = trick.snapshot().0.unwrap();
         assert_eq!(r.axis, Axis::Rotation);
         let t = &r.trials[0];
         assert!((t.before_deg - 30.0).abs() < 0.3, "{t:?}");
@@ -409,7 +464,7 @@ mod tests {
     fn no_effect_scores_the_top_of_both_items() {
         let mut trick = TrickAnalyzer::segments(100.0, &[[40.0, 60.0]]);
         run(&mut trick, 0.0, 0.0);
-        let r = trick.snapshot().unwrap();
+        let r = trick.snapshot().0.unwrap();
         assert!(r.trials[0].relief_percent.abs() < 1.0);
         assert_eq!(r.trials[0].benefit_s, 0.0);
         assert_eq!((r.twstrs.score, r.twstrs2.score), (2, 4));
@@ -434,7 +489,7 @@ mod tests {
                 confidence: 1.0,
             });
         }
-        let r = trick.snapshot().unwrap();
+        let r = trick.snapshot().0.unwrap();
         assert_eq!(r.design, "pair");
         assert!((r.trials[0].relief_percent - 92.0).abs() < 1.0);
         assert!(r.trials[0].benefit_s >= 29.0);
@@ -442,9 +497,53 @@ mod tests {
     }
 
     #[test]
-    fn nothing_before_the_trick_gives_nothing() {
+    fn nothing_before_the_trick_gives_nothing_and_says_why() {
         let mut trick = TrickAnalyzer::segments(100.0, &[[0.0, 20.0]]);
         run(&mut trick, 0.5, 0.0);
-        assert!(trick.snapshot().is_none());
+        let (result, short) = trick.snapshot();
+        assert!(result.is_none());
+        assert_eq!(short.len(), 1);
+        assert!(short[0].reason.contains("0.00 s of baseline"), "{short:?}");
+    }
+
+    /// Issue 19: a trick outside the recording, or phases of a few samples (a 2-row
+    /// `--without` file read as 83 % relief), are not assessed; a long enough trial still is.
+    #[test]
+    fn phases_shorter_than_five_seconds_are_not_assessed() {
+        let mut outside = TrickAnalyzer::segments(100.0, &[[100.0, 110.0]]);
+        run(&mut outside, 0.5, 0.0);
+        let (result, short) = outside.snapshot();
+        assert!(result.is_none());
+        assert!(short[0].reason.contains("0.00 s of trick"), "{short:?}");
+
+        let mut pair = TrickAnalyzer::pair(100.0);
+        for (k, t) in [0.0, 0.01].into_iter().enumerate() {
+            pair.push_without(&AngleSample {
+                time_s: t,
+                angles_deg: [25.0 + k as f64, 0.0, 0.0],
+                confidence: 1.0,
+            });
+        }
+        for k in 0..3000 {
+            pair.push(&AngleSample {
+                time_s: 100.0 + k as f64 / 100.0,
+                angles_deg: [4.0, 0.0, 0.0],
+                confidence: 1.0,
+            });
+        }
+        let (result, short) = pair.snapshot();
+        assert!(result.is_none(), "{result:?}");
+        assert!((short[0].had_s - 0.02).abs() < 1e-9, "{short:?}");
+
+        // One trial too short, one long enough: the long one is scored, the short one listed.
+        let mut two = TrickAnalyzer::segments(100.0, &[[20.0, 23.0], [40.0, 60.0]]);
+        run(&mut two, 0.6, 0.0);
+        let (result, short) = two.snapshot();
+        assert_eq!(result.unwrap().trials.len(), 1);
+        assert_eq!(short.len(), 1);
+        assert!(
+            short[0].reason.starts_with("trick 1 (20.0–23.0 s)"),
+            "{short:?}"
+        );
     }
 }

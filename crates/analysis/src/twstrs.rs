@@ -218,22 +218,7 @@ pub fn score(
             Evidence::new("neutral_hold.longest_hold_s", hold.longest_hold_s, "s"),
         ],
     });
-    let items = [
-        &rotation,
-        &laterocollis,
-        &antero_retrocollis,
-        &hold_within_10deg,
-    ];
-    let mut subtotal: u8 = items
-        .iter()
-        .filter_map(|i| i.as_ref().map(|i| i.score))
-        .sum();
-    let mut max: u8 = items.iter().filter_map(|i| i.as_ref().map(|i| i.max)).sum();
-    if let Some(d) = &duration_factor {
-        subtotal += 2 * d.score;
-        max += 2 * d.max;
-    }
-    Twstrs {
+    let mut twstrs = Twstrs {
         rotation,
         laterocollis,
         antero_retrocollis,
@@ -241,10 +226,30 @@ pub fn score(
         hold_within_10deg,
         range_of_motion: None,
         unscored,
-        machine_subtotal: subtotal,
-        machine_subtotal_max: max,
+        machine_subtotal: 0,
+        machine_subtotal_max: 0,
         note: "Machine-scored TWSTRS severity items (Consky & Lang 1994); the clinician scores the rest (shifts, shoulder elevation, sensory trick; range of motion too unless the task was a range-of-motion task). Duration factor counts ×2.".to_string(),
-    }
+    };
+    recount(&mut twstrs);
+    twstrs
+}
+
+/// Sets the machine subtotal and its maximum from the items scored, the duration factor
+/// weighted ×2 as in the scale.
+pub fn recount(t: &mut Twstrs) {
+    let items = [
+        &t.rotation,
+        &t.laterocollis,
+        &t.antero_retrocollis,
+        &t.hold_within_10deg,
+        &t.range_of_motion,
+    ];
+    let weighted = items
+        .iter()
+        .filter_map(|i| i.as_ref().map(|i| (i.score, i.max)))
+        .chain(t.duration_factor.as_ref().map(|d| (2 * d.score, 2 * d.max)));
+    (t.machine_subtotal, t.machine_subtotal_max) =
+        weighted.fold((0, 0), |(s, m), (a, b)| (s + a, m + b));
 }
 
 #[cfg(test)]

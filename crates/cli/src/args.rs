@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Args, Debug, Clone, Default)]
 pub struct ImportArgs {
     /// Sampling rate in Hz, for files without a time column.
-    #[arg(long, value_name = "HZ")]
+    #[arg(long, value_name = "HZ", value_parser = parse_rate)]
     pub rate: Option<f64>,
     /// Accelerometer unit when the header does not say it or says it wrong: m/s2, g, mg.
     #[arg(long, value_name = "UNIT")]
@@ -100,6 +100,24 @@ pub fn parse_segment(s: &str) -> Result<[f64; 2], String> {
     Ok([a, b])
 }
 
+/// Parse a sampling rate: a finite number of Hz above 0 (each reader checks its own range).
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(hz) if hz.is_finite() && hz > 0.0 => Ok(hz),
+        _ => Err(format!(
+            "'{s}' is not a sampling rate in Hz (a number above 0)"
+        )),
+    }
+}
+
+/// Parse a time in seconds from the start: a finite number ≥ 0.
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(format!("'{s}' is not a time in seconds (a number ≥ 0)")),
+    }
+}
+
 /// Parse a task name.
 pub fn parse_task(s: &str) -> Result<Task, String> {
     match s {
@@ -125,5 +143,16 @@ mod tests {
         assert!(parse_segment("a:5").is_err());
         assert!(parse_segment("5").is_err());
         assert!(parse_segment("-1:5").is_err());
+    }
+
+    /// Issue 19: `--rate NaN` was accepted and did nothing.
+    #[test]
+    fn rates_and_seconds() {
+        assert_eq!(parse_rate("100"), Ok(100.0));
+        for bad in ["NaN", "inf", "0", "-5", "fast"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+            assert!(bad == "0" || parse_seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_seconds("0"), Ok(0.0));
     }
 }

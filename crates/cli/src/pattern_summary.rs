@@ -24,6 +24,19 @@ pub fn render(m: &Measurements, s: &mut String) {
         }
         let _ = writeln!(s, "  {}", p.caveat);
     }
+    for n in m.not_assessed.iter().filter(|n| n.figure == "pattern") {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Movement pattern: not assessed: {}", n.reason);
+    }
+    let short_tricks: Vec<_> = m
+        .not_assessed
+        .iter()
+        .filter(|n| n.figure == "sensory_trick")
+        .collect();
+    if m.sensory_trick.is_none() && !short_tricks.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Sensory trick not assessed");
+    }
     if let Some(t) = &m.sensory_trick {
         let _ = writeln!(s);
         let _ = writeln!(s, "Sensory trick ({}, {} axis)", t.design, t.axis);
@@ -53,5 +66,8 @@ pub fn render(m: &Measurements, s: &mut String) {
             "  TWSTRS-2 sensory trick {}/{}  {}",
             t.twstrs2.score, t.twstrs2.max, t.twstrs2.rule
         );
+    }
+    for n in &short_tricks {
+        let _ = writeln!(s, "  not assessed: {}", n.reason);
     }
 }

@@ -1,5 +1,6 @@
 //! The human-readable summary of a results document, for the terminal.
 
+use collis_analysis::sufficiency::OBSERVATION_MIN_S;
 use collis_core::emg::Emg;
 use collis_core::results::{Results, Source, TwstrsItem};
 use collis_core::Axis;
@@ -73,7 +74,17 @@ pub fn render(r: &Results) -> String {
         "Posture (median ± 95 % uncertainty, mean, p5–p95; neutral segment excluded; {:.0} s analysed)",
         r.measurements.posture.analysed_s
     );
-    for axis in Axis::ALL {
+    let not_assessed = |figure: &str| {
+        r.measurements
+            .not_assessed
+            .iter()
+            .find(|n| n.figure == figure)
+    };
+    let posture_absent = not_assessed("posture");
+    if let Some(n) = posture_absent {
+        let _ = writeln!(s, "  not assessed: {}", n.reason);
+    }
+    for axis in Axis::ALL.into_iter().filter(|_| posture_absent.is_none()) {
         match r.measurements.posture.get(axis) {
             Some(p) => {
                 let _ = writeln!(
@@ -136,17 +147,29 @@ pub fn render(r: &Results) -> String {
             }
             let _ = writeln!(s);
         }
+        _ if not_assessed("tremor").is_some() => {
+            let _ = writeln!(s, "Tremor      not assessed");
+        }
         _ => {
             let _ = writeln!(s, "Tremor      not detected");
         }
     }
     let _ = writeln!(s, "            {}", t.criterion);
     let j = &r.measurements.jerks;
-    let _ = writeln!(
-        s,
-        "Jerks       {} ({:.1} per minute)",
-        j.count, j.rate_per_min
-    );
+    let analysed_s = r.measurements.posture.analysed_s;
+    if analysed_s < OBSERVATION_MIN_S {
+        let _ = writeln!(
+            s,
+            "Jerks       {} in {analysed_s:.1} s (a rate per minute needs {OBSERVATION_MIN_S:.0} s)",
+            j.count
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "Jerks       {} ({:.1} per minute)",
+            j.count, j.rate_per_min
+        );
+    }
     for e in j.events.iter().take(8) {
         let _ = writeln!(
             s,
@@ -214,7 +237,7 @@ pub fn render(r: &Results) -> String {
                 ev.join(", ")
             );
         }
-        None => match unscored.iter().find(|u| u.item == name.replace('/', "_")) {
+        None => match unscored.iter().find(|u| item_label(&u.item) == name) {
             Some(u) => {
                 let _ = writeln!(
                     s,
@@ -242,7 +265,8 @@ pub fn render(r: &Results) -> String {
         "duration factor",
         &r.measurements.twstrs.duration_factor,
     );
-    if r.measurements.twstrs.hold_within_10deg.is_some() {
+    let tw = &r.measurements.twstrs;
+    if tw.hold_within_10deg.is_some() || tw.unscored.iter().any(|u| u.item == "hold_within_10deg") {
         item(
             &mut s,
             "hold within 10°",
@@ -256,11 +280,15 @@ pub fn render(r: &Results) -> String {
             &r.measurements.twstrs.range_of_motion,
         );
     }
-    let _ = writeln!(
-        s,
-        "  machine subtotal     {}/{} (duration ×2)",
-        r.measurements.twstrs.machine_subtotal, r.measurements.twstrs.machine_subtotal_max
-    );
+    if tw.machine_subtotal_max == 0 {
+        let _ = writeln!(s, "  machine subtotal     none: no item scored");
+    } else {
+        let _ = writeln!(
+            s,
+            "  machine subtotal     {}/{} (duration ×2)",
+            tw.machine_subtotal, tw.machine_subtotal_max
+        );
+    }
     crate::pattern_summary::render(&r.measurements, &mut s);
     if let Some(emg) = &r.measurements.emg {
         let _ = writeln!(s);
@@ -268,6 +296,18 @@ pub fn render(r: &Results) -> String {
     }
     render_warnings(&mut s, &r.warnings);
     s
+}
+
+/// The summary's label of a TWSTRS item key of the results (`antero_retrocollis` →
+/// `antero/retrocollis`).
+fn item_label(key: &str) -> &str {
+    match key {
+        "antero_retrocollis" => "antero/retrocollis",
+        "duration_factor" => "duration factor",
+        "hold_within_10deg" => "hold within 10°",
+        "range_of_motion" => "range of motion",
+        other => other,
+    }
 }
 
 fn render_warnings(s: &mut String, warnings: &[String]) {

@@ -46,10 +46,10 @@ pub struct VideoArgs {
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
     /// Video or OpenFace CSV: analyse from this second.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::args::parse_seconds)]
     pub start: Option<f64>,
     /// Video or OpenFace CSV: analyse up to this second.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::args::parse_seconds)]
     pub end: Option<f64>,
     /// Video: also write this video with the face mesh, head axes and angles drawn on each frame.
     #[arg(long, value_name = "OUT.mp4")]
@@ -59,6 +59,29 @@ pub struct VideoArgs {
     /// results say it was not applied.
     #[arg(long)]
     pub smooth: bool,
+}
+
+impl VideoArgs {
+    /// Refuses the video-only options for an input that is not a video or OpenFace CSV
+    /// (`what`), where they would do nothing.
+    pub fn ensure_unused(&self, what: &str) -> Result<()> {
+        let given: Vec<&str> = [
+            (self.start.is_some(), "--start"),
+            (self.end.is_some(), "--end"),
+            (self.overlay.is_some(), "--overlay"),
+            (self.smooth, "--smooth"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        anyhow::ensure!(
+            given.is_empty(),
+            "{} appl{} to video and OpenFace CSV only, not to {what}",
+            given.join(", "),
+            if given.len() == 1 { "ies" } else { "y" }
+        );
+        Ok(())
+    }
 }
 
 /// Loads and checks the models.

@@ -24,7 +24,7 @@ fn demo_writes_summary_results_and_truth() {
         &std::fs::read_to_string(dir.path().join("demo/results.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(json["schema_version"], "1.4.0");
+    assert_eq!(json["schema_version"], "1.5.0");
     assert!(json["pattern"]["top"].is_string(), "{json}");
     assert_eq!(json["recording"]["source"], "imu");
     assert_eq!(json["recording"]["reference"]["kind"], "neutral");
@@ -275,6 +275,84 @@ fn bad_input_gives_clear_errors() {
         &["simulate", "--out", "s", "--duration", "1e9"],
         p,
         "--duration",
+    );
+}
+
+/// Issue 19: a 0.02-s file was scored (TWSTRS 0/16, "within normal limits") and `--without`
+/// on a 2-row file read 83 % relief. Below each figure's minimum duration the figure is absent
+/// with the reason, and nothing is scored; options that would do nothing are refused.
+#[test]
+fn tiny_inputs_are_not_scored_and_idle_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let o = collis(&["simulate", "--out", "s", "--duration", "40"], p);
+    assert!(o.status.success(), "{}", text(&o));
+    let full = std::fs::read_to_string(p.join("s/recording.csv")).unwrap();
+    let head = |rows: usize| full.lines().take(rows + 1).collect::<Vec<_>>().join("\n") + "\n";
+    std::fs::write(p.join("tiny.csv"), head(3)).unwrap();
+    std::fs::write(p.join("two.csv"), head(2)).unwrap();
+    let o = collis(&["analyze", "tiny.csv", "--json", "tiny.json"], p);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    for needle in [
+        "not assessed: 0.03 s analysed; needs at least 10 s",
+        "Tremor      not assessed",
+        "machine subtotal     none: no item scored",
+        "Movement pattern: not assessed",
+    ] {
+        assert!(out.contains(needle), "lacks '{needle}':\n{out}");
+    }
+    assert!(
+        !out.contains("within normal limits") && !out.contains("0/16"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("tiny.json")).unwrap()).unwrap();
+    assert!(
+        json["posture"]["tilt_deg"].is_null() && json["pattern"].is_null(),
+        "{json}"
+    );
+    assert_eq!(json["twstrs"]["machine_subtotal_max"], 0);
+    assert_eq!(json["not_assessed"][0]["figure"], "posture");
+
+    let o = collis(
+        &[
+            "analyze",
+            "s/recording.csv",
+            "--without",
+            "two.csv",
+            "--json",
+            "w.json",
+        ],
+        p,
+    );
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("Sensory trick not assessed"), "{out}");
+    assert!(!out.contains("% relief"), "{out}");
+    let o = collis(&["analyze", "s/recording.csv", "--trick", "100:110"], p);
+    assert!(text(&o).contains("0.00 s of trick"), "{}", text(&o));
+
+    expect_clean_error(
+        &["analyze", "s/recording.csv", "--rate", "NaN"],
+        p,
+        "--rate",
+    );
+    expect_clean_error(
+        &["analyze", "s/recording.csv", "--start", "5"],
+        p,
+        "--start applies to video and OpenFace CSV only",
+    );
+    expect_clean_error(
+        &["angles", "s/recording.csv", "-o", "a.csv", "--end", "5"],
+        p,
+        "--end applies to video",
+    );
+    // A --rate the time column would overrule is still checked.
+    expect_clean_error(
+        &["analyze", "s/recording.csv", "--rate", "1e9"],
+        p,
+        "--rate",
     );
 }
 

@@ -84,7 +84,7 @@ fn analyze_emg_csv() {
         "{out}"
     );
     let j = json(&p.join("r.json"));
-    assert_eq!(j["schema_version"], "1.4.0");
+    assert_eq!(j["schema_version"], "1.5.0");
     assert_eq!(j["recording"]["source"], "emg");
     let c = &j["emg"]["channels"][1];
     assert_eq!(c["label"], "SCM-R");

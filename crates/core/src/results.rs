@@ -13,7 +13,7 @@ pub use crate::pattern::{
 };
 
 /// Semantic version of this schema; bump the minor for added fields, the major for changes.
-pub const SCHEMA_VERSION: &str = "1.4.0";
+pub const SCHEMA_VERSION: &str = "1.5.0";
 
 /// Label carried by every result.
 pub const NOTICE: &str = "Objective measurements for clinical decision support; not a diagnosis.";
@@ -56,6 +56,23 @@ pub struct Measurements {
     /// The angles over time, averaged in bins (schema 1.1; for plots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<AngleTrace>,
+    /// Figures the recording is too short (or its marked segments too short) to support,
+    /// each left absent with the reason (schema 1.5). TWSTRS items are listed in
+    /// `twstrs.unscored` instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_assessed: Vec<NotAssessed>,
+}
+
+/// A figure left out because the recording cannot support it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NotAssessed {
+    /// `posture`, `tremor`, `pattern` or `sensory_trick`.
+    pub figure: String,
+    /// Seconds the figure had (analysed, or in its shortest marked segment).
+    pub had_s: f64,
+    /// Seconds it needs.
+    pub needs_s: f64,
+    pub reason: String,
 }
 
 /// Head angles averaged over consecutive bins: a compact picture of the recording for plots.
@@ -415,7 +432,8 @@ pub struct TwstrsItem {
 /// A TWSTRS item the recording cannot support.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Unscored {
-    /// `rotation`, `laterocollis` or `antero_retrocollis`.
+    /// `rotation`, `laterocollis`, `antero_retrocollis`, `duration_factor` or
+    /// `hold_within_10deg`.
     pub item: String,
     pub reason: String,
     /// What would make it scorable.

@@ -18,8 +18,11 @@ const RATE_ROWS: usize = 256;
 const UNIT_WINDOW_S: f64 = 2.0;
 /// Most rows read ahead.
 const MAX_WINDOW: usize = 20_000;
-const MIN_RATE_HZ: f64 = 5.0;
-const MAX_RATE_HZ: f64 = 10_000.0;
+/// Lowest sampling rate a head-sensor recording may have (a live stream is held to it too, so
+/// that its saved file reads back).
+pub const MIN_RATE_HZ: f64 = 5.0;
+/// Highest sampling rate a head-sensor recording may have.
+pub const MAX_RATE_HZ: f64 = 10_000.0;
 /// Largest tolerated share of rows with missing values.
 const MAX_MISSING: f64 = 0.2;
 /// `--rate` disagreeing more than this with the time column is reported.
@@ -202,6 +205,11 @@ fn timing(
     opts: &ImportOptions,
     notes: &mut Vec<ImportWarning>,
 ) -> Result<(Timing, f64, Option<TimeUnit>), ImportError> {
+    if let Some(given) = opts.rate_hz {
+        // Checked even where the time column decides, so a wrong --rate is never silently
+        // ignored.
+        check_rate(path, given, "--rate")?;
+    }
     let Clock::Column {
         name,
         unit,

@@ -33,7 +33,11 @@ impl ReportData {
             Some(id) => {
                 let s = store.session(id)?;
                 if s.subject != subject.code {
-                    return Err(collis_store::StoreError::NoSession(id).into());
+                    return Err(ReportError::OtherSubject {
+                        id,
+                        subject: subject.code,
+                        owner: s.subject,
+                    });
                 }
                 s
             }
@@ -76,7 +80,9 @@ fn posture_deg(a: Option<&AxisStats>) -> String {
     }
 }
 
-const STYLE: &str = r#"
+/// The report's inline style sheet (the page is one file; the web app allows this style by its
+/// hash in its Content-Security-Policy).
+pub const STYLE: &str = r#"
 @page { size: A4 landscape; margin: 7mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8pt; color: #222; margin: 0; width: 283mm; }
@@ -150,6 +156,8 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             m.tremor.amplitude_deg.unwrap_or(f64::NAN),
             m.tremor.axis.map_or("–", |a| a.name())
         )
+    } else if m.tremor.criterion.starts_with("not analysed") {
+        "tremor not assessed".to_string()
     } else {
         "no tremor by the criterion".to_string()
     };
@@ -166,6 +174,18 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         m.twstrs.machine_subtotal,
         m.twstrs.machine_subtotal_max
     );
+    if !m.not_assessed.is_empty() {
+        let items: Vec<String> = m
+            .not_assessed
+            .iter()
+            .map(|n| format!("{}: {}", n.figure.replace('_', " "), n.reason))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"not-assessed\"><b>Not assessed</b> (the recording cannot support them): {}</p>",
+            esc(&items.join("; "))
+        );
+    }
     // The movement-pattern profile (its evidence is in results JSON and `collis analyze`) and
     // the sensory trick, when analysed.
     if let Some(pat) = &m.pattern {

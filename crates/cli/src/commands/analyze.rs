@@ -75,8 +75,10 @@ pub fn results(a: &AnalyzeArgs) -> Result<Results> {
             a.trick.is_empty() && a.without.is_none(),
             "--trick and --without need a head recording, not an EMG one"
         );
+        a.video.ensure_unused("an EMG recording")?;
         return emg::analyze_only(&a.input, &a.emg, rate, a.task);
     } else {
+        a.video.ensure_unused("a head-sensor recording")?;
         frames = None;
         let trick = if let Some(without) = &a.without {
             Some(run::Trick::Pair(without.clone()))

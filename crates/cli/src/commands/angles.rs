@@ -36,6 +36,7 @@ pub fn run(a: &AnglesArgs) -> Result<()> {
         eprintln!("{} ({})", a.output.display(), reference.description);
         return Ok(());
     }
+    a.video.ensure_unused("a head-sensor recording")?;
     let src = AngleSource::open(&a.input, &a.angles)?;
     let referenced = src.reference.rotation_referenced;
     let mut out = AngleCsvWriter::new(&a.output)
