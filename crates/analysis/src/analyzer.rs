@@ -17,7 +17,7 @@ use crate::trace::TraceBuilder;
 use crate::tremor::TremorAnalyzer;
 use crate::twstrs;
 use crate::uncertainty::{Uncertainty, UncertaintyConfig};
-use collis_core::results::{Measurements, Task};
+use collis_core::results::{Measurements, NotAssessed, Task};
 use collis_core::AngleSample;
 
 /// What the analysis needs to know about the stream.
@@ -226,7 +226,19 @@ impl Analyzer {
             trace: self.trace.snapshot(),
             not_assessed: Vec::new(),
         };
-        if self.dist.count() > 0 {
+        if self.cfg.task != Task::Rest {
+            // The profile reads involuntary movement; in an exercise or a trial the movement
+            // is asked for (a range-of-motion turn reads as chorea, a trick as a jerk).
+            not_assessed.push(NotAssessed {
+                figure: "pattern".into(),
+                had_s: measurements.posture.analysed_s,
+                needs_s: 0.0,
+                reason: format!(
+                    "profiled at rest only: a {} recording holds movement the patient was asked for",
+                    self.cfg.task.name()
+                ),
+            });
+        } else if self.dist.count() > 0 {
             let features = Features::new(
                 &measurements,
                 self.tremor.shape(),
@@ -339,6 +351,27 @@ mod tests {
         let m = analyse_for(40.0, Task::Rest, |_| [30.0, 20.0, 0.0]).measurements;
         assert!(m.not_assessed.is_empty() && m.pattern.is_some());
         assert_eq!(m.twstrs.machine_subtotal_max, 20);
+    }
+
+    /// Issue 20: a 13-s exercise was labelled "choreiform movement". Exercises and trials get
+    /// no pattern profile, whatever their length; the reason says why.
+    #[test]
+    fn exercises_get_no_pattern_profile() {
+        for task in [
+            Task::HoldNeutral,
+            Task::Rom,
+            Task::SensoryTrick,
+            Task::Exercise,
+        ] {
+            let m = analyse_for(60.0, task, |t| [40.0 * (0.5 * t).sin(), 0.0, 0.0]).measurements;
+            assert!(m.pattern.is_none(), "{task:?}");
+            let n = m
+                .not_assessed
+                .iter()
+                .find(|n| n.figure == "pattern")
+                .unwrap();
+            assert!(n.reason.contains("at rest only"), "{}", n.reason);
+        }
     }
 
     /// A hold task whose recording stops while the head is still within 10°: the item would

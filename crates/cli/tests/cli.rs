@@ -55,6 +55,146 @@ fn demo_writes_summary_results_and_truth() {
     let cycles: Vec<&str> = trend.lines().filter(|l| l.starts_with("2026-")).collect();
     assert_eq!(cycles.len(), 3, "{trend}");
     assert!(cycles.iter().all(|l| !l.ends_with("\t-")), "{trend}");
+    exercises_leave_the_trend_and_the_default_report_as_they_were(dir.path(), &trend);
+}
+
+/// Issue 20: four home exercises in the third cycle made it read −94 % (it was −44 %), and the
+/// default report showed a 13-s exercise. Exercises and trials (other tasks) and a recording
+/// with another reference are stored for the demo patient: `collis trend` gives the same
+/// figures and cycles, the default report is the same visit with the same comparisons, and
+/// it lists the others apart. `--task hold-neutral` follows the exercises instead.
+fn exercises_leave_the_trend_and_the_default_report_as_they_were(dir: &Path, trend: &str) {
+    let db = "demo/record.db";
+    let report = |name: &str| {
+        let o = collis(&["report", "DEMO-01", "--db", db, "-o", name], dir);
+        assert!(o.status.success(), "{}", text(&o));
+        std::fs::read_to_string(dir.join(name)).unwrap()
+    };
+    let before = report("before.html");
+    for (k, (profile, task, date, neutral)) in [
+        ("healthy", "hold-neutral", "2026-07-28", true),
+        ("torticollis-tremor", "rom", "2026-07-29", true),
+        ("chorea", "exercise", "2026-07-30", true),
+        ("jerky-cd", "sensory-trick", "2026-07-31", true),
+        ("healthy", "rest", "2026-08-01", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = format!("ex{k}");
+        let o = collis(
+            &[
+                "simulate",
+                "--profile",
+                profile,
+                "--out",
+                &out,
+                "--duration",
+                "40",
+                "--seed",
+                &(k + 7).to_string(),
+            ],
+            dir,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let truth: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(&out).join("truth.json")).unwrap(),
+        )
+        .unwrap();
+        let span = format!(
+            "{}:{}",
+            truth["neutral_s"][0].as_f64().unwrap(),
+            truth["neutral_s"][1].as_f64().unwrap()
+        );
+        let file = format!("{out}/recording.csv");
+        let mut args = vec![
+            "record", "add", "DEMO-01", &file, "--task", task, "--date", date, "--db", db,
+        ];
+        if neutral {
+            args.extend(["--neutral", &span]);
+        }
+        let o = collis(&args, dir);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = collis(&["trend", "DEMO-01", "--db", db], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    let after = text(&o);
+    let figures = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with("Not compared"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(figures(&after), figures(trend), "{after}");
+    assert!(
+        after.contains("Not compared: 5 other session(s)"),
+        "{after}"
+    );
+    // The report: the same visit, the same comparisons; the others in their own section.
+    let after_report = report("after.html");
+    let section = |html: &str, id: &str| -> String {
+        let start = html.find(id).unwrap_or_else(|| panic!("no {id}"));
+        html[start..]
+            .split("</section>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    for id in [
+        "<title>",
+        "id=\"protocol\"",
+        "What changed since the last visit",
+        "Trends across these visits",
+        "Botulinum toxin cycles",
+        "id=\"fig-longitudinal\"",
+    ] {
+        assert_eq!(section(&after_report, id), section(&before, id), "{id}");
+    }
+    assert!(!before.contains("id=\"others\""));
+    let others = section(&after_report, "id=\"others\"");
+    for kind in [
+        "hold-neutral exercise, head sensor",
+        "range of motion",
+        "sensory-trick trial",
+        "at rest, head sensor, tilt and flexion against gravity",
+    ] {
+        assert!(others.contains(kind), "{kind}: {others}");
+    }
+    // No pattern label on an exercise (session 22: the chorea-like free exercise), the reason
+    // instead; its own comparisons are with no other session.
+    let o = collis(
+        &[
+            "report",
+            "DEMO-01",
+            "--session",
+            "22",
+            "--db",
+            db,
+            "-o",
+            "ex.html",
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let exercise = std::fs::read_to_string(dir.join("ex.html")).unwrap();
+    assert!(
+        exercise.contains("task exercise") && exercise.contains("profiled at rest only"),
+        "{exercise}"
+    );
+    assert!(!exercise.contains("<b>Movement pattern</b>"));
+    assert!(exercise
+        .contains("First session of this subject recorded this way: nothing to compare yet."));
+    // The exercises can be followed on their own.
+    let o = collis(
+        &["trend", "DEMO-01", "--db", db, "--task", "hold-neutral"],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 sessions recorded the same way (hold-neutral exercise, head sensor"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

@@ -70,7 +70,8 @@ pub struct NotAssessed {
     pub figure: String,
     /// Seconds the figure had (analysed, or in its shortest marked segment).
     pub had_s: f64,
-    /// Seconds it needs.
+    /// Seconds it needs (0 when the reason is not the duration: a pattern profile of an
+    /// exercise, for one).
     pub needs_s: f64,
     pub reason: String,
 }
@@ -108,6 +109,19 @@ pub enum Task {
     Rom,
     SensoryTrick,
     Exercise,
+}
+
+impl Task {
+    /// The kebab-case name, as in the results JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Rest => "rest",
+            Task::HoldNeutral => "hold-neutral",
+            Task::Rom => "rom",
+            Task::SensoryTrick => "sensory-trick",
+            Task::Exercise => "exercise",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

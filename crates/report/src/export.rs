@@ -476,6 +476,7 @@ mod tests {
             recorded_on: NaiveDate::from_ymd_opt(2026, 2, id as u32).unwrap(),
             task: "rest".into(),
             source: "imu".into(),
+            reference: "neutral".into(),
             file_name: None,
             content_sha256: format!("{id:064}"),
             schema_version: "1.1.0".into(),

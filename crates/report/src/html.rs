@@ -5,6 +5,7 @@
 //! longitudinal chart with injections and DBS changes and the botulinum cycles.
 //! Labelled as measurements and decision support, not a diagnosis.
 
+use crate::comparable::{self, Protocol};
 use crate::longitudinal::{botulinum_cycles, series, since_last_visit, trend, Figure};
 use crate::{plots, ReportError};
 use collis_core::results::{AxisStats, Results, TwstrsItem, NOTICE};
@@ -16,8 +17,13 @@ pub struct ReportData {
     pub subject: Subject,
     pub session: SessionRow,
     pub results: Results,
-    /// All sessions of the subject, by date.
-    pub sessions: Vec<SessionRow>,
+    /// What the session measured: the trend, the cycles and "what changed" use only the
+    /// sessions recorded the same way.
+    pub protocol: Protocol,
+    /// The subject's sessions under [`Self::protocol`], by date.
+    pub comparable: Vec<SessionRow>,
+    /// The other sessions (exercises, trials, other sources), by date.
+    pub others: Vec<SessionRow>,
     pub injections: Vec<Injection>,
     pub dbs: Vec<DbsSetting>,
     pub medications: Vec<Medication>,
@@ -25,7 +31,8 @@ pub struct ReportData {
 }
 
 impl ReportData {
-    /// The record of `subject` for the report of session `session` (default: the latest).
+    /// The record of `subject` for the report of session `session` (default: the latest
+    /// clinic visit, see [`comparable::visit_protocol`]).
     pub fn load(store: &Store, subject: &str, session: Option<i64>) -> Result<Self, ReportError> {
         let subject = store.subject(subject)?;
         let sessions = store.sessions(Some(&subject.code))?;
@@ -41,11 +48,18 @@ impl ReportData {
                 }
                 s
             }
-            None => sessions
-                .last()
-                .cloned()
-                .ok_or_else(|| collis_store::StoreError::NoSessions(subject.code.clone()))?,
+            None => {
+                let visits = comparable::visit_protocol(&sessions)
+                    .map(|p| comparable::split(&sessions, &p).0)
+                    .unwrap_or_default();
+                visits
+                    .last()
+                    .cloned()
+                    .ok_or_else(|| collis_store::StoreError::NoSessions(subject.code.clone()))?
+            }
         };
+        let protocol = Protocol::of(&session);
+        let (comparable, others) = comparable::split(&sessions, &protocol);
         Ok(ReportData {
             results: store.session_results(session.id)?,
             injections: store.injections(Some(&subject.code))?,
@@ -54,7 +68,9 @@ impl ReportData {
             diary: store.diary(Some(&subject.code))?,
             subject,
             session,
-            sessions,
+            protocol,
+            comparable,
+            others,
         })
     }
 }
@@ -101,6 +117,7 @@ table { border-collapse: collapse; width: 100%; font-size: 7.5pt; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3mm 1mm; text-align: left; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .better { color: #2c7a2c; } .worse { color: #b02040; }
+section { break-inside: avoid; }
 footer { font-size: 7pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
 "#;
 
@@ -216,7 +233,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     // Three columns: this session (left), posture and treatments (middle), across time (right).
     let all_series: Vec<(Figure, Vec<crate::longitudinal::Point>)> = Figure::ALL
         .into_iter()
-        .map(|f| (f, series(f, &d.sessions, &d.diary)))
+        .map(|f| (f, series(f, &d.comparable, &d.diary)))
         .filter(|(_, p)| !p.is_empty())
         .collect();
     let injection_dates: Vec<_> = d.injections.iter().map(|i| i.given_on).collect();
@@ -273,6 +290,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     }
     since_last(&mut h, d);
     treatments(&mut h, d);
+    others_table(&mut h, d);
     h.push_str("</div>\n<div>\n");
     match &m.tremor.spectrum {
         Some(sp) => figure(
@@ -293,6 +311,12 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
             &dbs_dates,
             Some(s.recorded_on),
         )?,
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\" id=\"protocol\">Trends, cycles and changes compare the {} sessions recorded the same way: {}.</p>",
+        d.comparable.len(),
+        esc(&d.protocol.describe())
     );
     cycles_table(&mut h, d, &injection_dates);
     h.push_str("</div>\n</main>\n");
@@ -440,8 +464,10 @@ fn twstrs_table(h: &mut String, r: &Results) {
 
 fn since_last(h: &mut String, d: &ReportData) {
     h.push_str("<section><h2>What changed since the last visit</h2>");
-    match since_last_visit(&d.sessions, &d.session) {
-        None => h.push_str("<p>First session of this subject: nothing to compare yet.</p>"),
+    match since_last_visit(&d.comparable, &d.session) {
+        None => h.push_str(
+            "<p>First session of this subject recorded this way: nothing to compare yet.</p>",
+        ),
         Some((prev, changes)) => {
             let between: Vec<String> = d
                 .injections
@@ -498,9 +524,37 @@ fn since_last(h: &mut String, d: &ReportData) {
     h.push_str("</section>\n");
 }
 
+/// The sessions left out of the comparisons (exercises, trials, other sources): how many of
+/// each kind and the latest, so the clinician knows they exist and where they are.
+fn others_table(h: &mut String, d: &ReportData) {
+    if d.others.is_empty() {
+        return;
+    }
+    let mut kinds: Vec<(String, usize, chrono::NaiveDate)> = Vec::new();
+    for s in &d.others {
+        let k = Protocol::of(s).describe();
+        match kinds.iter_mut().find(|(name, _, _)| *name == k) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 = entry.2.max(s.recorded_on);
+            }
+            None => kinds.push((k, 1, s.recorded_on)),
+        }
+    }
+    h.push_str("<section id=\"others\"><h2>Exercises and other sessions (not compared)</h2><table><tr><th>recorded as</th><th>sessions</th><th>latest</th></tr>");
+    for (k, n, latest) in kinds {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{n}</td><td class=\"n\">{latest}</td></tr>",
+            esc(&k)
+        );
+    }
+    h.push_str("</table></section>\n");
+}
+
 fn cycles_table(h: &mut String, d: &ReportData, injections: &[chrono::NaiveDate]) {
     h.push_str("<section><h2>Botulinum toxin cycles (|rotation|)</h2>");
-    let points = series(Figure::Rotation, &d.sessions, &d.diary);
+    let points = series(Figure::Rotation, &d.comparable, &d.diary);
     let cycles = botulinum_cycles(&points, injections);
     if cycles.is_empty() {
         h.push_str("<p>No injections recorded.</p></section>\n");
@@ -524,7 +578,7 @@ fn cycles_table(h: &mut String, d: &ReportData, injections: &[chrono::NaiveDate]
 }
 
 fn trends_table(h: &mut String, series: &[(Figure, Vec<crate::longitudinal::Point>)]) {
-    h.push_str("<section><h2>Trends across all visits</h2><table><tr><th>figure</th><th>visits</th><th>latest</th><th>slope / month</th></tr>");
+    h.push_str("<section><h2>Trends across these visits</h2><table><tr><th>figure</th><th>visits</th><th>latest</th><th>slope / month</th></tr>");
     for (f, points) in series {
         let latest = points
             .last()

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use collis_analysis::feedback::FeedbackSettings;
 use collis_core::results::{Task, NOTICE};
+use collis_report::comparable::{split, visit_protocol};
 use collis_report::longitudinal::{series, Figure};
 use collis_store::{content_sha256, Added, NewSession, SessionRow, StoreError, Subject};
 use futures_util::StreamExt;
@@ -334,6 +335,11 @@ pub struct TrendOut {
     pub points: Vec<TrendPoint>,
     /// Botulinum toxin injection dates (YYYY-MM-DD) on the same axis.
     pub injections: Vec<String>,
+    /// Which sessions the points come from: those recorded like the latest clinic visit
+    /// (task, source, reference), e.g. "at rest, head sensor, angles from a neutral hold".
+    pub compared: String,
+    /// Sessions left out (exercises, trials, other sources).
+    pub not_compared: usize,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -359,6 +365,13 @@ pub async fn subject_trend(
         })
         .await?;
     let injections: Vec<String> = injections.iter().map(|i| i.given_on.to_string()).collect();
+    // Only sessions measured like the clinic visits (exercises would mix other measurements).
+    let protocol = visit_protocol(&sessions);
+    let (sessions, others) = match &protocol {
+        Some(p) => split(&sessions, p),
+        None => (Vec::new(), Vec::new()),
+    };
+    let compared = protocol.map_or(String::new(), |p| p.describe());
     Ok(Json(
         Figure::ALL
             .into_iter()
@@ -373,6 +386,8 @@ pub async fn subject_trend(
                     })
                     .collect(),
                 injections: injections.clone(),
+                compared: compared.clone(),
+                not_compared: others.len(),
             })
             .collect(),
     ))

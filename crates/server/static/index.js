@@ -19,6 +19,8 @@
     if (!t) return;
     $("trend").innerHTML = collis.lineChart([{ label: t.figure, points: t.points, colour: "#2f6ea8" }],
       t.injections.map((d) => ({ date: d, label: "BoNT" })), t.unit);
+    $("trend-compared").textContent = t.compared ? `Sessions recorded the same way: ${t.compared}.` +
+      (t.not_compared ? ` Not compared: ${t.not_compared} other session${t.not_compared === 1 ? "" : "s"} (exercises, trials).` : "") : "";
   }
 
   async function openSubject(code) {

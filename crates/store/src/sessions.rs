@@ -6,7 +6,7 @@
 
 use crate::{subjects, Result, Store, StoreError};
 use chrono::NaiveDate;
-use collis_core::results::{Results, Task};
+use collis_core::results::Results;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -91,6 +91,9 @@ pub struct SessionRow {
     pub recorded_on: NaiveDate,
     pub task: String,
     pub source: String,
+    /// What the angles are measured against: `neutral`, `trunk`, `gravity`, `camera` or
+    /// `none` (as `recording.reference.kind` in the results).
+    pub reference: String,
     pub file_name: Option<String>,
     pub content_sha256: String,
     pub schema_version: String,
@@ -110,17 +113,6 @@ pub struct SessionEvent {
     pub axis: String,
     pub amplitude_deg: f64,
     pub peak_velocity_dps: Option<f64>,
-}
-
-/// The kebab-case name of a task, as in the results JSON.
-pub fn task_name(task: Task) -> &'static str {
-    match task {
-        Task::Rest => "rest",
-        Task::HoldNeutral => "hold-neutral",
-        Task::Rom => "rom",
-        Task::SensoryTrick => "sensory-trick",
-        Task::Exercise => "exercise",
-    }
 }
 
 pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
@@ -182,17 +174,22 @@ async fn insert(conn: &mut AnyConnection, s: &NewSession<'_>) -> Result<Added> {
         collis_core::results::Source::Video => "video",
         collis_core::results::Source::Emg => "emg",
     };
+    // The name the results JSON gives it.
+    let reference = serde_json::to_value(r.recording.reference.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let row = sqlx::query(
         "INSERT INTO sessions (subject_id, recorded_on, task, source, file_name, content_sha256, \
          schema_version, results_json, duration_s, rotation_median_deg, tilt_median_deg, \
          flexion_median_deg, tremor_present, tremor_frequency_hz, tremor_amplitude_deg, \
          jerk_count, jerk_rate_per_min, spasm_count, twstrs_machine_subtotal, \
-         twstrs_machine_max, event_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+         twstrs_machine_max, event_count, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
     )
     .bind(subject_id)
     .bind(date_text(s.recorded_on))
-    .bind(task_name(r.recording.task))
+    .bind(r.recording.task.name())
     .bind(source)
     .bind(&s.file_name)
     .bind(&s.content_sha256)
@@ -211,6 +208,7 @@ async fn insert(conn: &mut AnyConnection, s: &NewSession<'_>) -> Result<Added> {
     .bind(f.twstrs_machine_subtotal)
     .bind(f.twstrs_machine_max)
     .bind(events.len() as i64)
+    .bind(reference)
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -232,7 +230,8 @@ async fn insert(conn: &mut AnyConnection, s: &NewSession<'_>) -> Result<Added> {
     Ok(Added::Stored(id))
 }
 
-const SESSION_COLUMNS: &str = "s.id, j.code, s.recorded_on, s.task, s.source, s.file_name, \
+const SESSION_COLUMNS: &str =
+    "s.id, j.code, s.recorded_on, s.task, s.source, s.reference, s.file_name, \
     s.content_sha256, s.schema_version, s.duration_s, s.rotation_median_deg, s.tilt_median_deg, \
     s.flexion_median_deg, s.tremor_present, s.tremor_frequency_hz, s.tremor_amplitude_deg, \
     s.jerk_count, s.jerk_rate_per_min, s.spasm_count, s.twstrs_machine_subtotal, \
@@ -245,6 +244,7 @@ fn session_from_row(r: &AnyRow) -> Result<SessionRow> {
         recorded_on: parse_date("recorded_on", &r.try_get::<String, _>("recorded_on")?)?,
         task: r.try_get("task")?,
         source: r.try_get("source")?,
+        reference: r.try_get("reference")?,
         file_name: r.try_get("file_name")?,
         content_sha256: r.try_get("content_sha256")?,
         schema_version: r.try_get("schema_version")?,

@@ -145,12 +145,12 @@ fn results(profile: Profile, seed: u64) -> Results {
 }
 
 fn migrations_are_applied_once(db: &Store) {
-    assert_eq!(db.schema_version().unwrap(), 2);
+    assert_eq!(db.schema_version().unwrap(), 3);
     // Opening again finds the schema in place.
     if db.backend() == Backend::Sqlite {
         let url = db.url().to_string();
         let again = Store::open(Some(&url)).unwrap();
-        assert_eq!(again.schema_version().unwrap(), 2);
+        assert_eq!(again.schema_version().unwrap(), 3);
     }
 }
 
@@ -220,6 +220,12 @@ fn sessions_keep_results_figures_and_events(db: &Store) {
     assert_eq!(row.id, id);
     assert_eq!(row.recorded_on, date("2026-03-02"));
     assert_eq!(row.task, "rest");
+    // The reference kind, with the task and source what makes sessions comparable.
+    assert!(!row.reference.is_empty());
+    assert_eq!(
+        serde_json::Value::from(row.reference.clone()),
+        serde_json::to_value(r.recording.reference.kind).unwrap()
+    );
     assert_eq!(row.schema_version, r.schema_version);
     assert_eq!(row.figures, Figures::of(&r));
     let back = db.session_results(id).unwrap();

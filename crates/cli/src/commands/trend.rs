@@ -1,11 +1,15 @@
-//! `collis trend SUBJECT [--figure rotation]`: a subject's figures across visits in the
-//! terminal — trend per figure and, for one figure, the botulinum toxin cycles (change from
-//! the pre-injection baseline, days to best effect, wear-off).
+//! `collis trend SUBJECT [--figure rotation] [--task TASK]`: a subject's figures across visits
+//! in the terminal — trend per figure and, for one figure, the botulinum toxin cycles (change
+//! from the pre-injection baseline, days to best effect, wear-off). Only sessions recorded the
+//! same way are compared: the clinic visits by default, or the latest session of `--task`'s
+//! kind and those like it (`collis_report::comparable`).
 
 use crate::commands::db::DbArgs;
 use crate::out::outln;
 use anyhow::Result;
 use clap::Args;
+use collis_core::results::Task;
+use collis_report::comparable::{split, visit_protocol, Protocol};
 use collis_report::longitudinal::{botulinum_cycles, series, trend, Figure};
 
 #[derive(Args)]
@@ -14,6 +18,10 @@ pub struct TrendArgs {
     /// Figure for the cycles: rotation, tilt, flexion, tremor, jerks, twstrs, pain.
     #[arg(long, default_value = "rotation", value_parser = parse_figure)]
     pub figure: Figure,
+    /// Follow the sessions of this task (rest, hold-neutral, rom, sensory-trick, exercise)
+    /// recorded like its latest one; default: the clinic visits (rest).
+    #[arg(long, value_parser = crate::args::parse_task)]
+    pub task: Option<Task>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -37,13 +45,42 @@ fn parse_figure(s: &str) -> Result<Figure, String> {
 
 pub fn run(a: &TrendArgs) -> Result<()> {
     let store = a.db.open()?;
-    let sessions = store.sessions(Some(&a.subject))?;
+    let all = store.sessions(Some(&a.subject))?;
     let diary = store.diary(Some(&a.subject))?;
+    let protocol = match a.task {
+        Some(task) => all
+            .iter()
+            .rev()
+            .find(|s| s.task == task.name())
+            .map(Protocol::of)
+            .ok_or_else(|| anyhow::anyhow!("{} has no {} session", a.subject, task.name()))?,
+        None => match visit_protocol(&all) {
+            Some(p) => p,
+            // No sessions: the diary's pain can still be followed.
+            None => Protocol {
+                task: "rest".into(),
+                source: String::new(),
+                reference: String::new(),
+            },
+        },
+    };
+    let (sessions, others) = split(&all, &protocol);
+    let how = if sessions.is_empty() {
+        String::new()
+    } else {
+        format!(" recorded the same way ({})", protocol.describe())
+    };
     outln!(
-        "{}: {} sessions. Measurements for decision support, not a diagnosis.",
+        "{}: {} sessions{how}. Measurements for decision support, not a diagnosis.",
         a.subject,
-        sessions.len()
+        sessions.len(),
     )?;
+    if !others.is_empty() {
+        outln!(
+            "Not compared: {} other session(s) (exercises, trials or other sources; --task chooses).",
+            others.len()
+        )?;
+    }
     outln!("figure\tvisits\tfirst\tlatest\tslope/month")?;
     for f in Figure::ALL {
         let points = series(f, &sessions, &diary);
