@@ -759,16 +759,12 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
         .unwrap()
         .contains("TWSTRS time within 10°"));
     // The angles the page showed are the video pipeline's for the same frames: the stored video
-    // through `collis angles` with the same neutral hold.
+    // through `collis angles`, both against the camera (facing it is neutral).
     let frames = b["frames"].as_array().unwrap();
     let hold = frames.iter().filter(|f| f["calibrating"] == true).count();
     let video = p.join("live").join(done["file"].as_str().unwrap());
     let video = video.to_str().unwrap();
-    let neutral = format!("0:{}", (hold as f64 - 0.5) / fps);
-    let o = collis(
-        &["angles", video, "--neutral", &neutral, "-o", "offline.csv"],
-        p,
-    );
+    let o = collis(&["angles", video, "-o", "offline.csv"], p);
     assert!(o.status.success(), "{}", text(&o));
     let offline = std::fs::read_to_string(p.join("offline.csv")).unwrap();
     let offline: Vec<Vec<f64>> = offline
@@ -817,6 +813,104 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
             "{shot}"
         );
     }
+}
+
+/// Issue 20: the live "neutral" was the patient's own posture (a patient held in a turn read
+/// 0°), and the preview moved opposite to the dials. The fake camera shows the real face scan
+/// (menpo3d `james`) turned 20° to the patient's right throughout: the live angles and the
+/// stored session read the turn against the camera, the hold-neutral exercise scores no time
+/// within the zone, and the preview is drawn mirrored — the patient's right on the screen's
+/// right (in the camera's own picture a turn to the patient's right goes to its left) — where
+/// the rotation needle points too.
+#[test]
+fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_the_dials() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let inputs = std::env::var_os("COLLIS_TEST_INPUTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/collis/test-inputs")
+        });
+    let files = collis_vision::models::load(&collis_vision::models::resolve_dir(None).unwrap())
+        .expect("face models: scripts/test fetches them");
+    let scan = collis_vision::synth::Scan::from_menpo(&inputs.join("menpo3d"), &files.canonical)
+        .expect("face scan: scripts/test fetches it (PyPI menpo3d)");
+    let turned = collis_core::HeadAngles {
+        rotation_deg: 20.0,
+        tilt_deg: 0.0,
+        flexion_deg: 0.0,
+    };
+    let img = scan.render(&turned, 384, 17.0);
+    let mut ppm = format!("P6\n{} {}\n255\n", img.width, img.height).into_bytes();
+    ppm.extend_from_slice(&img.data);
+    std::fs::write(p.join("turned.ppm"), ppm).unwrap();
+    // One second of the still picture; Chromium's fake camera loops it.
+    let st = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-loop", "1", "-i", "turned.ppm"])
+        .args(["-t", "1", "-r", "30", "-pix_fmt", "yuv420p", "turned.y4m"])
+        .current_dir(p)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let srv = serve(p, &[]);
+    let o = browser(
+        &pw,
+        "live.mjs",
+        &srv.addr,
+        &[
+            p.as_os_str(),
+            p.join("turned.y4m").as_os_str(),
+            "TURN-01".as_ref(),
+            "12".as_ref(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(p.join("browser.json")).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let running = &b["running"];
+    eprintln!("while running: {running}");
+    assert_eq!(running["preview_transform"], "matrix(-1, 0, 0, 1, 0, 0)");
+    assert!(
+        running["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("facing the camera is neutral"),
+        "{running}"
+    );
+    // + rotation is drawn to the right: 80 sin 20° ≈ 27 units right of the dial's centre.
+    let x = running["rotation_needle_x"].as_f64().unwrap();
+    assert!(
+        (x - 80.0 * 20f64.to_radians().sin()).abs() < 5.0,
+        "{running}"
+    );
+    let mut live: Vec<f64> = b["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rotation_deg"].as_f64())
+        .collect();
+    assert!(live.len() > 100, "{} frames with angles", live.len());
+    live.sort_by(f64::total_cmp);
+    let median = live[live.len() / 2];
+    eprintln!("live rotation median {median:.1}° (the scan turned by 20°)");
+    assert!((median - 20.0).abs() < 3.0, "{median}");
+    // Stored against the camera too: turned, and never within 10° of neutral.
+    let id = b["done"]["session_id"].as_i64().unwrap();
+    let (_, _, body) = http(&srv.addr, "GET", &format!("/api/sessions/{id}"), &[], b"");
+    let r = json_of(&body);
+    assert_eq!(
+        r["recording"]["reference"]["kind"], "camera",
+        "{}",
+        r["recording"]
+    );
+    let stored = r["posture"]["rotation_deg"]["median"].as_f64().unwrap();
+    assert!((stored - 20.0).abs() < 3.0, "{stored}");
+    assert!(
+        r["neutral_hold"]["time_within_s"].as_f64().unwrap() < 0.5,
+        "{}",
+        r["neutral_hold"]
+    );
 }
 
 #[test]

@@ -591,6 +591,7 @@ pub async fn analyze(
         no_mag: q.no_mag.unwrap_or(false),
         trick_s: trick,
         emg_rest_s: None,
+        start_s: None,
     };
     let store = st.store.clone();
     let subject = q.subject.clone();

@@ -84,6 +84,9 @@ pub struct UploadOptions {
     pub trick_s: Vec<[f64; 2]>,
     /// Seconds `[start, end]` at rest in a surface-EMG recording (`--emg-rest`).
     pub emg_rest_s: Option<[f64; 2]>,
+    /// Video only: analyse from this second on (`--start`; a live session's settling time
+    /// before it).
+    pub start_s: Option<f64>,
 }
 
 /// Everything the server needs.

@@ -725,6 +725,10 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
     let hello = json!({
         "type": "ready", "exercise": s.plan.exercise, "seconds": s.plan.seconds,
         "calibration_s": s.plan.cfg.calibration_s, "feedback": s.plan.cfg.feedback,
+        // A head sensor alone cannot tell where straight ahead is: the hold at the start is
+        // the reference, and the page says so.
+        "reference": "hold",
+        "reference_text": "the head as you hold it in the first seconds is neutral (0°): hold it straight, looking ahead, or as the therapist places it",
         "notice": collis_core::results::NOTICE,
     });
     if !send(&mut socket, &hello).await {
@@ -876,6 +880,7 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
         no_mag: !s.plan.cfg.use_mag,
         trick_s: s.plan.trick_s(neutral[1]),
         emg_rest_s: None,
+        start_s: None,
     };
     let exercise = s.plan.exercise;
     let subject = s.plan.subject.clone();

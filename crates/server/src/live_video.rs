@@ -1,9 +1,13 @@
 //! Live webcam sessions: `GET /api/live/video` upgrades to a WebSocket; the browser sends
 //! camera frames (binary: 8-byte little-endian f64 capture time in seconds, then the JPEG),
 //! the server runs each through the same face pipeline as a video file (collis-vision:
-//! detector, tracked crop, mesh, Procrustes), references the angles to the neutral hold at
-//! the start and answers with the angles and the feedback cue — the same messages as a live
-//! head-sensor stream ([`crate::live`]).
+//! detector, tracked crop, mesh, Procrustes) and answers with the angles and the feedback cue
+//! — the same messages as a live head-sensor stream ([`crate::live`]).
+//!
+//! The reference is the camera, as for a video file: facing the camera is neutral (0°). The
+//! first seconds (`calibration_s`) are for settling in front of the camera and are not
+//! measured; they no longer become the reference, which made a patient held in a 28° turn
+//! read 0° and be rewarded for staying turned (issue 20).
 //!
 //! A frame is refused (`warning`, counted invalid) when its image is larger than
 //! [`MAX_FRAME_SIDE`] (read from its header, before decoding: a small PNG can claim gigabytes
@@ -27,7 +31,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use collis_analysis::analyzer::{AnalysisConfig, Analyzer};
 use collis_analysis::feedback::FeedbackSettings;
-use collis_core::camera::{angles_relative, RotationMean};
+use collis_core::camera::angles_relative;
 use collis_core::AngleSample;
 use collis_dsp::Histogram;
 use collis_vision::still::decode_image_within;
@@ -89,11 +93,11 @@ fn pose(
 struct Session {
     plan: LivePlan,
     tracker: Option<Tracker>,
-    neutral: RotationMean,
-    reference: Option<Rotation3<f64>>,
+    /// Faces seen while settling; measuring starts once there are some.
+    settling_faces: u64,
     first_t: Option<f64>,
     last_t: Option<f64>,
-    /// Frames stored; the first `hold_frames` are the neutral hold.
+    /// Frames stored; the first `hold_frames` are the settling time.
     frames: u64,
     hold_frames: Option<u64>,
     faces: u64,
@@ -120,20 +124,18 @@ impl Session {
         })
     }
 
-    /// The frame's message, after the neutral hold: angles and cue (or no face).
+    /// The frame's message, after the settling time: angles against the camera and cue (or
+    /// no face).
     fn frame(&mut self, t: f64, face: Option<(Rotation3<f64>, f64)>) -> Value {
         let first = *self.first_t.get_or_insert(t);
         self.faces += u64::from(face.is_some());
-        if self.reference.is_none() {
-            if let Some((r, _)) = &face {
-                self.neutral.push(r);
-            }
+        if self.hold_frames.is_none() {
+            self.settling_faces += u64::from(face.is_some());
             let remaining_s = first + self.plan.cfg.calibration_s - t;
-            // The hold needs faces in it: it goes on until some were seen.
-            if remaining_s > 0.0 || self.neutral.count() < 5 {
+            // Measuring needs a face: settling goes on until some were seen.
+            if remaining_s > 0.0 || self.settling_faces < 5 {
                 return json!({"t": t, "calibrating": true, "remaining_s": remaining_s.max(0.0), "face": face.is_some()});
             }
-            self.reference = self.neutral.mean();
             self.hold_frames = Some(self.frames);
         }
         let end = *self
@@ -146,7 +148,7 @@ impl Session {
         let phase = trick_phase(self.plan.exercise, self.plan.seconds, since_hold);
         match face {
             Some((r, confidence)) => {
-                let a = angles_relative(&r, self.reference.as_ref()).as_array();
+                let a = angles_relative(&r, None).as_array();
                 self.analyzer.push(&AngleSample {
                     time_s: t,
                     angles_deg: a,
@@ -180,8 +182,7 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
         }),
         plan,
         tracker: Some(Tracker::default()),
-        neutral: RotationMean::default(),
-        reference: None,
+        settling_faces: 0,
         first_t: None,
         last_t: None,
         frames: 0,
@@ -197,6 +198,8 @@ async fn run_video(mut socket: WebSocket, st: AppState, plan: LivePlan, est: Arc
     };
     let hello = json!({
         "type": "ready", "source": "webcam", "exercise": s.plan.exercise, "seconds": s.plan.seconds,
+        "reference": "camera",
+        "reference_text": "facing the camera is neutral (0°): the camera at eye level, straight in front of you",
         "calibration_s": s.plan.cfg.calibration_s, "feedback": s.plan.cfg.feedback,
         "notice": collis_core::results::NOTICE,
     });
@@ -371,14 +374,17 @@ async fn finish(st: &AppState, s: &mut Session, error: Option<String>) -> Value 
     }
     done["file"] = json!(s.path.display().to_string());
     let Some(hold) = s.hold_frames.filter(|&h| h > 0 && s.frames > h) else {
-        done["warning"] = json!("the session ended during the neutral hold: nothing measured");
+        done["warning"] =
+            json!("the session ended while settling in front of the camera: nothing measured");
         return done;
     };
-    // The hold is the stored video's first `hold` frames.
+    // The settling time is the stored video's first `hold` frames: analysed from its end,
+    // against the camera as the live angles were.
     let hold_end_s = (hold as f64 - 0.5) / rate;
     let opts = UploadOptions {
         task: s.plan.cfg.task,
-        neutral_s: Some([0.0, hold_end_s]),
+        neutral_s: None,
+        start_s: Some(hold_end_s),
         mounting: None,
         no_mag: false,
         trick_s: s.plan.trick_s(hold_end_s),

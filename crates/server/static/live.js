@@ -17,16 +17,28 @@
     "after-trick": "Part 3 of 3: release the trick; stay as you are.",
   };
 
-  // Dials: a half circle from −90° to +90° with the target zone shaded.
+  // Dials: a half circle from −90° to +90° with the target zone shaded. + is drawn to the
+  // right, which is where the patient sees the head go in the mirrored preview: a turn of the
+  // chin to the patient's right, the crown leaning as the right ear goes down. The ends say
+  // which way is which in words.
+  const ENDS = { rotation: ["turned left", "turned right"], tilt: ["left ear down", "right ear down"], flexion: ["chin up", "chin down"] };
   function dial(name) {
-    return `<div class="dial"><svg viewBox="-105 -100 210 110" aria-label="${name}">
+    const [neg, pos] = ENDS[name];
+    return `<div class="dial"><svg viewBox="-105 -100 210 118" role="img" aria-label="${name} dial: ${neg} to the left, ${pos} to the right">
       <path d="M -90 0 A 90 90 0 0 1 90 0" fill="none" stroke="#d7dde3" stroke-width="14"/>
       <path id="zone-${name}" fill="none" stroke="#9ad3a8" stroke-width="14"/>
       <line id="needle-${name}" x1="0" y1="0" x2="0" y2="-80" stroke="#1d232b" stroke-width="4" stroke-linecap="round"/>
-      <circle r="6" fill="#1d232b"/></svg>
+      <circle r="6" fill="#1d232b"/>
+      <text x="-104" y="16" font-size="11" fill="#555">${neg}</text><text x="104" y="16" font-size="11" fill="#555" text-anchor="end">${pos}</text></svg>
       <div>${name}</div><div class="value" id="value-${name}">–</div></div>`;
   }
   $("dials").innerHTML = AXES.map(([n]) => dial(n)).join("");
+  // What the angles are measured against, as the server says when the session starts.
+  let reference = null;
+  function showReference(ready) {
+    reference = ready.reference ?? null;
+    if (ready.reference_text) $("instructions").textContent = `Reference: ${ready.reference_text}.`;
+  }
   const polar = (deg, r) => { const a = (deg - 90) * Math.PI / 180; return [r * Math.cos(a), r * Math.sin(a)]; };
   function drawZone(name, target, zone) {
     const a = Math.max(-90, target - zone), b = Math.min(90, target + zone);
@@ -128,8 +140,9 @@
 
   function show(frame) {
     if (frame.calibrating) {
-      $("status").textContent = `Hold the head straight, looking ahead… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? " (no face seen)" : "");
-      $("cue").dataset.colour = "none"; $("cue").textContent = "calibrating";
+      const what = reference === "camera" ? "Sit upright, facing the camera" : "Hold the head straight, looking ahead";
+      $("status").textContent = `${what}… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? " (no face seen: come into the picture)" : "");
+      $("cue").dataset.colour = "none"; $("cue").textContent = reference === "camera" ? "getting ready" : "calibrating";
       return;
     }
     if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face"; tone(null); return; }
@@ -195,7 +208,7 @@
     ws.onmessage = (ev) => {
       const m = JSON.parse(ev.data);
       if (m.type === "angles") { answered++; inFlight = Math.max(0, inFlight - 1); m.frames.forEach(show); }
-      else if (m.type === "ready" && onReady) onReady(m);
+      else if (m.type === "ready") { showReference(m); if (onReady) onReady(m); }
       else if (m.type === "emg") { answered++; if (m.frames.length) showEmg(m.frames[m.frames.length - 1]); }
       else if (m.type === "figures") {
         const h = m.hold, t = m.tremor;

@@ -136,6 +136,7 @@ pub fn analyze_file(path: &Path, o: &UploadOptions, models: Option<&Path>) -> Re
         },
         video: VideoArgs {
             models: models.map(Path::to_path_buf),
+            start: o.start_s,
             ..Default::default()
         },
     })

@@ -1,7 +1,7 @@
 // Drives the Collis live page in headless Chromium (Debian's, through playwright-core) with a
 // fake webcam fed from a .y4m file: runs a hold-neutral exercise to completion, records every
-// angle the server sent to the page, takes screenshots of the record and live pages, and opens
-// the session's report.
+// angle the server sent to the page and what the page showed while it ran, takes screenshots
+// of the record and live pages, and opens the session's report.
 // Usage: node live.mjs BASE_URL OUT_DIR Y4M SUBJECT SECONDS
 import { writeFileSync } from "node:fs";
 import { openPage, startExercise } from "./launch.mjs";
@@ -24,6 +24,14 @@ await startExercise(page, base, { source: "webcam", subject, exercise: "hold-neu
 await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Running"), null, { timeout: 60000 });
 await page.waitForTimeout(1500);
 await page.screenshot({ path: `${out}/live.png` });
+// What the patient sees while it runs: the preview as drawn (mirrored?), where the rotation
+// needle points (its tip's x: + is the screen's right), the value and the reference said.
+const running = await page.evaluate(() => ({
+  preview_transform: getComputedStyle(document.getElementById("preview")).transform,
+  rotation_needle_x: +document.getElementById("needle-rotation").getAttribute("x2"),
+  rotation: document.getElementById("value-rotation").textContent,
+  instructions: document.getElementById("instructions").textContent,
+}));
 await page.waitForSelector("#stored", { timeout: 120000 });
 await page.screenshot({ path: `${out}/live-done.png` });
 const shown = await page.evaluate(() => ({
@@ -43,5 +51,5 @@ const report = await page.evaluate(() => ({
   subject: document.getElementById("subject").textContent,
   font_size: getComputedStyle(document.body).fontSize,
 }));
-writeFileSync(`${out}/browser.json`, JSON.stringify({ frames, done, shown, report, errors }, null, 1));
+writeFileSync(`${out}/browser.json`, JSON.stringify({ frames, done, shown, running, report, errors }, null, 1));
 await browser.close();
