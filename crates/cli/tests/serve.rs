@@ -815,18 +815,9 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
     }
 }
 
-/// Issue 20: the live "neutral" was the patient's own posture (a patient held in a turn read
-/// 0°), and the preview moved opposite to the dials. The fake camera shows the real face scan
-/// (menpo3d `james`) turned 20° to the patient's right throughout: the live angles and the
-/// stored session read the turn against the camera, the hold-neutral exercise scores no time
-/// within the zone, and the preview is drawn mirrored — the patient's right on the screen's
-/// right (in the camera's own picture a turn to the patient's right goes to its left) — where
-/// the rotation needle points too.
-#[test]
-fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_the_dials() {
-    let Some(pw) = playwright() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
+/// A fake-camera file `turned.y4m` in `p`: the real face scan (menpo3d `james`) turned 20° to
+/// the patient's right, still, for one second (Chromium loops it).
+fn turned_face_y4m(p: &Path) {
     let inputs = std::env::var_os("COLLIS_TEST_INPUTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -853,6 +844,21 @@ fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_
         .status()
         .unwrap();
     assert!(st.success());
+}
+
+/// Issue 20: the live "neutral" was the patient's own posture (a patient held in a turn read
+/// 0°), and the preview moved opposite to the dials. The fake camera shows the real face scan
+/// (menpo3d `james`) turned 20° to the patient's right throughout: the live angles and the
+/// stored session read the turn against the camera, the hold-neutral exercise scores no time
+/// within the zone, and the preview is drawn mirrored — the patient's right on the screen's
+/// right (in the camera's own picture a turn to the patient's right goes to its left) — where
+/// the rotation needle points too.
+#[test]
+fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_the_dials() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    turned_face_y4m(p);
     let srv = serve(p, &[]);
     let o = browser(
         &pw,
@@ -911,6 +917,68 @@ fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_
         "{}",
         r["neutral_hold"]
     );
+}
+
+/// Issue 20: range of motion told the patient the opposite of the task ("keep the needles in
+/// the green zones") and scored a session in which nothing was done. The page now guides it
+/// step by step in plain words with the zone colours and tone off, and a session without
+/// movement (the still face) is refused: not scored, not stored, the patient told why.
+#[test]
+fn range_of_motion_guides_step_by_step_and_refuses_a_session_without_movement() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    turned_face_y4m(p);
+    let srv = serve(p, &[]);
+    let o = browser(
+        &pw,
+        "live.mjs",
+        &srv.addr,
+        &[
+            p.as_os_str(),
+            p.join("turned.y4m").as_os_str(),
+            "ROM-01".as_ref(),
+            "12".as_ref(),
+            "rom".as_ref(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(p.join("browser.json")).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    let cues = b["cues"].as_array().unwrap();
+    let steps: Vec<&Value> = cues
+        .iter()
+        .filter(|c| c["status"].as_str().unwrap().starts_with("Step"))
+        .collect();
+    eprintln!("{} cues, {} in steps", cues.len(), steps.len());
+    for (k, words) in [
+        (2, "turn your head to the RIGHT"),
+        (3, "LEFT ear toward your left shoulder"),
+        (6, "look up at the ceiling"),
+    ] {
+        assert!(
+            steps.iter().any(|c| c["status"] == format!("Step {k} of 6")
+                && c["cue"].as_str().unwrap().contains(words)),
+            "step {k}: {cues:?}"
+        );
+    }
+    // No zone feedback during the steps: no colour, and never "back toward the target".
+    assert!(steps.iter().all(|c| c["colour"] == "none"), "{steps:?}");
+    assert!(cues
+        .iter()
+        .all(|c| !c["cue"].as_str().unwrap().contains("back toward")));
+    let done = &b["done"];
+    assert!(
+        done["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("No movement was made"),
+        "{done}"
+    );
+    assert!(done["session_id"].is_null(), "{done}");
+    // The page keeps the subject's feedback settings (the subject exists), no session.
+    let (status, _, body) = http(&srv.addr, "GET", "/api/subjects/ROM-01/sessions", &[], b"");
+    assert_eq!((status, json_of(&body)), (200, serde_json::json!([])));
 }
 
 #[test]

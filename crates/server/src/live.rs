@@ -896,10 +896,18 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
     done
 }
 
-/// The score of a head exercise: its hold, range of motion, sensory trick and tremor.
-pub(crate) fn head_score(exercise: Exercise, results: &Results) -> Value {
+/// The score of a head exercise: its hold, range of motion, sensory trick and tremor; or,
+/// for a range-of-motion session in which no axis was moved through its minimum range
+/// ([`collis_analysis::rom::MIN_EXERCISED_DEG`]), why it is not scored and not stored.
+pub(crate) fn head_score(exercise: Exercise, results: &Results) -> Result<Value, String> {
     let m = &results.measurements;
-    json!({
+    if exercise == Exercise::Rom && m.twstrs.range_of_motion.is_none() {
+        return Err(format!(
+            "No movement was made (less than {:.0}° on every axis): range of motion needs turning, tilting and bending as far as you can. Nothing was scored or stored; start again and follow the steps.",
+            collis_analysis::rom::MIN_EXERCISED_DEG
+        ));
+    }
+    Ok(json!({
         "exercise": exercise,
         "neutral_hold": m.neutral_hold,
         "twstrs_hold_item": m.twstrs.hold_within_10deg,
@@ -907,29 +915,34 @@ pub(crate) fn head_score(exercise: Exercise, results: &Results) -> Value {
         "twstrs_rom_item": m.twstrs.range_of_motion,
         "sensory_trick": m.sensory_trick,
         "tremor": {"present": m.tremor.present, "amplitude_deg": m.tremor.amplitude_deg, "frequency_hz": m.tremor.frequency_hz},
-    })
+    }))
 }
 
 /// Analyse a saved live session like an imported file (`opts`: its reference segment),
 /// let `score` add what only the live session knows to the results and give the exercise's
-/// score, store the session for `subject`, and put the score and the session into `done`.
+/// score (or refuse the session: its reason goes to `done` and nothing is stored), store the
+/// session for `subject`, and put the score and the session into `done`.
 pub(crate) async fn score_and_store(
     st: &AppState,
     file: PathBuf,
     opts: UploadOptions,
     subject: Option<String>,
-    score: impl FnOnce(&mut Results) -> Value + Send + 'static,
+    score: impl FnOnce(&mut Results) -> Result<Value, String> + Send + 'static,
     done: &mut Value,
 ) {
     let analyze = st.cfg.analyze.clone();
     let store = st.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || -> Result<Value, String> {
+    // Err: the analysis failed; Ok(Err): the exercise refused the session.
+    let outcome = tokio::task::spawn_blocking(move || -> Result<Result<Value, String>, String> {
         let mut results = analyze(&file, &opts)?;
         let name = file
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         crate::api::hide_path(&mut results, &file, &name);
-        let mut score = score(&mut results);
+        let mut score = match score(&mut results) {
+            Ok(score) => score,
+            Err(refused) => return Ok(Err(refused)),
+        };
         if let Some(code) = subject {
             let sha = std::fs::File::open(&file)
                 .and_then(|f| content_sha256(std::io::BufReader::new(f)))
@@ -948,14 +961,15 @@ pub(crate) async fn score_and_store(
             let (collis_store::Added::Stored(id) | collis_store::Added::Duplicate(id)) = added;
             score["session_id"] = json!(id);
         }
-        Ok(score)
+        Ok(Ok(score))
     })
     .await;
     match outcome {
-        Ok(Ok(score)) => {
+        Ok(Ok(Ok(score))) => {
             done["session_id"] = score["session_id"].clone();
             done["score"] = score;
         }
+        Ok(Ok(Err(refused))) => done["error"] = json!(refused),
         Ok(Err(e)) => done["error"] = json!(format!("analysing the session: {e}")),
         Err(e) => done["error"] = json!(format!("analysing the session failed: {e}")),
     }

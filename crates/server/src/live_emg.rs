@@ -700,7 +700,7 @@ async fn finish(st: &AppState, s: &mut EmgStream, error: Option<String>) -> Valu
             if let Some(e) = emg {
                 e.exercise = Some(outcome.clone());
             }
-            json!({"exercise": outcome.exercise, "outcome": outcome, "channels": bursts})
+            Ok(json!({"exercise": outcome.exercise, "outcome": outcome, "channels": bursts}))
         },
         &mut done,
     )

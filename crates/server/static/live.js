@@ -145,7 +145,7 @@
       $("cue").dataset.colour = "none"; $("cue").textContent = reference === "camera" ? "getting ready" : "calibrating";
       return;
     }
-    if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face"; tone(null); return; }
+    if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face: come back into the picture"; tone(null); return; }
     $("status").textContent = PHASES[frame.phase] ?? "Running: keep the dial needles in the green zones.";
     AXES.forEach(([n, key]) => {
       const v = frame[key];
@@ -153,10 +153,46 @@
       const [x, y] = polar(Math.max(-90, Math.min(90, v)), 80);
       $(`needle-${n}`).setAttribute("x2", x); $(`needle-${n}`).setAttribute("y2", y);
     });
+    if (exercise === "rom") { romStep(frame); return; }
     const c = frame.cue;
     $("cue").dataset.colour = c.colour;
     $("cue").textContent = c.in_zone ? "in the zone" : `${c.worst_deg.toFixed(0)}° ${c.worst_axis} — back toward the target`;
     tone(c.tone_hz);
+  }
+
+  // Range of motion, guided step by step: one movement per step, in plain words, with the
+  // zone colours and tone off (there is no target to stay in: the task is to go as far as
+  // possible), and a bar per axis showing how far each side has been reached.
+  const ROM_STEPS = [
+    "Turn your head to the LEFT as far as you can, and hold it there.",
+    "Now turn your head to the RIGHT as far as you can, and hold.",
+    "Face ahead, then bring your LEFT ear toward your left shoulder, as far as you can.",
+    "Now your RIGHT ear toward your right shoulder, as far as you can.",
+    "Bend your head forward: chin toward your chest, as far as you can.",
+    "Bend your head back: look up at the ceiling, as far as you can.",
+  ];
+  let exercise = null, exerciseSeconds = 60, romStart = null;
+  function romStep(frame) {
+    romStart ??= frame.t;
+    const per = exerciseSeconds / ROM_STEPS.length;
+    const k = Math.min(ROM_STEPS.length - 1, Math.floor((frame.t - romStart) / per));
+    $("status").textContent = `Step ${k + 1} of ${ROM_STEPS.length}`;
+    $("cue").dataset.colour = "none";
+    $("cue").textContent = ROM_STEPS[k];
+    tone(null);
+  }
+  function reachBars(rom) {
+    const bar = (name, a) => {
+      if (!a) return "";
+      const x = (deg) => 50 + 50 * Math.max(-90, Math.min(90, deg)) / 90;
+      const [lo, hi] = [x(a.negative_deg), x(a.positive_deg)];
+      const [neg, pos] = ENDS[name];
+      return `<div class="reach"><span>${name}</span><svg viewBox="0 0 100 10" role="img" aria-label="${name}: reached ${collis.deg(a.negative_deg)} (${neg}) to ${collis.deg(a.positive_deg)} (${pos})">
+        <rect x="0" y="3" width="100" height="4" fill="#eef1f4"/><rect x="${lo}" y="1" width="${hi - lo}" height="8" fill="#2f6ea8"/>
+        <line x1="50" x2="50" y1="0" y2="10" stroke="#1d232b"/></svg><span>${collis.deg(a.negative_deg)} … ${collis.deg(a.positive_deg)}</span></div>`;
+    };
+    $("reach").hidden = false;
+    $("reach").innerHTML = bar("rotation", rom.rotation_deg) + bar("tilt", rom.tilt_deg) + bar("flexion", rom.flexion_deg);
   }
 
   // Range of motion so far: the extremes held on each axis.
@@ -214,7 +250,7 @@
         const h = m.hold, t = m.tremor;
         $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
         $("tremor").textContent = t.present ? `tremor ${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz` : "no tremor";
-        if (m.range_of_motion) $("hold").textContent = reachText(m.range_of_motion);
+        if (m.range_of_motion) { $("hold").textContent = reachText(m.range_of_motion); reachBars(m.range_of_motion); }
         $("fps").textContent = `${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
       } else if (m.type === "done") finish(m);
       else if (m.type === "warning") console.warn(m.message);
@@ -340,6 +376,10 @@
       try { await saveSettings(code, s); } catch (e) { $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`; return; }
     }
     const params = { exercise: $("exercise").value, seconds: $("seconds").value, zone: s.zone_deg, target: s.target_deg.join(","), quiet: s.quiet_when_good };
+    exercise = params.exercise; exerciseSeconds = +params.seconds || 60; romStart = null;
+    $("reach").hidden = true;
+    // Range of motion has no zone to stay in: the dials show the head without one.
+    AXES.forEach(([n]) => { $(`zone-${n}`).style.display = exercise === "rom" ? "none" : ""; });
     if (code) params.subject = code;
     $("start").disabled = true; $("stop").disabled = false;
     try {
