@@ -1,7 +1,9 @@
 // Drives the Collis live page as a phone would use it, in headless Chromium (Debian's, through
 // playwright-core): the page's DeviceMotion listener gets synthetic motion events at 100 Hz
-// (a still head, the phone upright at the back of the head: gravity on the device's +y) and
-// runs a short hold-neutral exercise to the end.
+// (a head swaying by 1°, the phone upright at the back of the head: gravity on the device's
+// +y) and
+// runs a short hold-neutral exercise to the end, at a phone's width (390 px); records what of
+// the live and record pages is wider than the screen (nothing should be).
 // Usage: node phone.mjs BASE_URL OUT_JSON SUBJECT SECONDS
 import { writeFileSync } from "node:fs";
 import { openPage, startExercise } from "./launch.mjs";
@@ -11,20 +13,27 @@ const [base, out, subject, seconds] = process.argv.slice(2);
 let done = null;
 let angles = 0;
 const { browser, page, errors } = await openPage({
+  viewport: { width: 390, height: 844 },
   onMessage: (m) => {
     if (m.type === "angles") angles += m.frames.length;
     if (m.type === "done") done = m;
   },
 });
 await startExercise(page, base, { source: "phone", subject, exercise: "hold-neutral", seconds });
-// The "sensor": 100 Hz DeviceMotion events until the page reports the result.
+// The "sensor": 100 Hz DeviceMotion events until the page reports the result. A worn phone
+// is never perfectly still: the head sways ±1° about the phone's z axis (the head's tilt) at
+// 0.25 Hz, with the rotation rate and gravity that go with it. (A constant gravity reads as
+// the sensor lying on a table, which the analysis rightly leaves out.)
 await page.evaluate(() => {
+  const t0 = performance.now();
   window.__motion = setInterval(() => {
-    const w = 0.002 * Math.sin(performance.now() / 100);
+    const t = (performance.now() - t0) / 1000, w = 2 * Math.PI * 0.25;
+    const theta = (Math.PI / 180) * Math.sin(w * t);
+    const rate = w * Math.cos(w * t); // °/s: 1° × ω
     window.dispatchEvent(new DeviceMotionEvent("devicemotion", {
       interval: 10,
-      rotationRate: { alpha: w, beta: -w, gamma: w },
-      accelerationIncludingGravity: { x: 0.01, y: 9.81, z: 0.02 },
+      rotationRate: { alpha: rate, beta: 0, gamma: 0 },
+      accelerationIncludingGravity: { x: 9.81 * Math.sin(theta), y: 9.81 * Math.cos(theta), z: 0.02 },
       acceleration: { x: 0, y: 0, z: 0 },
     }));
   }, 10);
@@ -32,5 +41,20 @@ await page.evaluate(() => {
 await page.waitForSelector("#stored", { timeout: 120000 });
 await page.evaluate(() => clearInterval(window.__motion));
 const result = await page.evaluate(() => document.getElementById("result").textContent);
-writeFileSync(out, JSON.stringify({ done, angles, result, errors }, null, 1));
+// Elements reaching past the screen's right edge, on the live page (with its result) and the
+// record page with the subject open; a wide table inside a box that scrolls sideways (.scroll)
+// does not widen the page and is not counted.
+const overflow = () => page.evaluate(() => {
+  const w = document.documentElement.clientWidth;
+  return { page_width: document.documentElement.scrollWidth, screen_width: w,
+    wider: [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.parentElement.closest(".scroll"))
+      .map((e) => `${e.tagName.toLowerCase()}#${e.id}`).slice(0, 10) };
+});
+const layout = { live: await overflow() };
+await page.goto(`${base}/`);
+await page.click(`tr.pick[data-code="${subject}"]`);
+await page.waitForSelector("#sessions tbody tr");
+layout.record = await overflow();
+writeFileSync(out, JSON.stringify({ done, angles, result, layout, errors }, null, 1));
 await browser.close();
