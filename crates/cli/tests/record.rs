@@ -1061,3 +1061,49 @@ fn the_readme_table_export_works_as_written() {
         "{usage}: {csv}"
     );
 }
+
+/// Issue 20: `report` and `trend` without the right `--db` created an empty record where they
+/// looked and said only "no subject". They read an existing record or say where they looked
+/// (and where the demo's record is); a missing subject names the record searched.
+#[test]
+fn report_and_trend_say_which_record_they_searched_and_create_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_collis"))
+            .args(args)
+            .current_dir(d)
+            .env("XDG_DATA_HOME", d.join("data"))
+            .output()
+            .unwrap()
+    };
+    for cmd in [&["trend", "DEMO-01"][..], &["report", "DEMO-01"]] {
+        let o = run(&[cmd, &["--db", "missing.db"]].concat());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains("no record at missing.db; name the record with --db"),
+            "{}",
+            text(&o)
+        );
+        assert!(!d.join("missing.db").exists());
+    }
+    // The demo's record in this folder: the default record is missing, and the hint names it.
+    ok(
+        &["subject", "add", "DEMO-01", "--db", "collis-demo/record.db"],
+        d,
+    );
+    let o = run(&["report", "DEMO-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("after `collis demo` its record is here: --db collis-demo/record.db"),
+        "{}",
+        text(&o)
+    );
+    assert!(!d.join("data/collis/collis.db").exists());
+    let o = run(&["trend", "NOBODY", "--db", "collis-demo/record.db"]);
+    assert!(
+        text(&o).contains("in the record collis-demo/record.db: no subject 'NOBODY'"),
+        "{}",
+        text(&o)
+    );
+}

@@ -12,13 +12,40 @@ pub struct DbArgs {
     pub db: Option<String>,
 }
 
+/// Where `collis demo` leaves its record by default.
+const DEMO_RECORD: &str = "collis-demo/record.db";
+
 impl DbArgs {
-    pub fn open(&self) -> Result<Store> {
-        let shown = match &self.db {
+    /// The record as it is named to the user (a URL's password left out).
+    pub fn shown(&self) -> Result<String> {
+        Ok(match &self.db {
             Some(d) => collis_store::redact(d),
             None => collis_store::default_path()?.display().to_string(),
-        };
+        })
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        let shown = self.shown()?;
         Store::open(self.db.as_deref()).with_context(|| format!("opening the record {shown}"))
+    }
+
+    /// Opens the record to read it: a SQLite file that does not exist is an error saying where
+    /// it was looked for (and where the demo's record is), not created empty as a side effect.
+    pub fn open_existing(&self) -> Result<Store> {
+        let file = match self.db.as_deref() {
+            None => Some(collis_store::default_path()?),
+            Some(d) if !d.contains("://") && !d.starts_with("sqlite:") => Some(d.into()),
+            Some(_) => None,
+        };
+        if let Some(file) = file.filter(|f: &std::path::PathBuf| !f.exists()) {
+            let hint = if std::path::Path::new(DEMO_RECORD).exists() {
+                format!("; after `collis demo` its record is here: --db {DEMO_RECORD}")
+            } else {
+                "; name the record with --db PATH|URL".to_string()
+            };
+            anyhow::bail!("no record at {}{hint}", file.display());
+        }
+        self.open()
     }
 }
 

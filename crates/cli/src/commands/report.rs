@@ -67,7 +67,7 @@ pub fn write(
 }
 
 pub fn run(a: &ReportArgs) -> Result<()> {
-    let store = a.db.open()?;
+    let store = a.db.open_existing()?;
     write(
         &store,
         &a.subject,
@@ -76,4 +76,5 @@ pub fn run(a: &ReportArgs) -> Result<()> {
         a.pdf.as_deref(),
         a.png.as_deref(),
     )
+    .with_context(|| format!("in the record {}", a.db.shown().unwrap_or_default()))
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[derive(Args, Clone)]
 pub struct SimulateArgs {
     /// Movement profile.
-    #[arg(long, default_value = "torticollis-tremor", value_parser = parse_profile)]
+    #[arg(long, default_value = "torticollis-tremor", value_parser = profile_parser())]
     pub profile: Profile,
     /// Output directory.
     #[arg(long, value_name = "DIR")]
@@ -64,8 +64,11 @@ pub struct SimulateArgs {
     pub still_before: f64,
 }
 
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    s.parse::<Profile>().map_err(|e| e.to_string())
+/// The profiles by name, listed in `--help` and in the error for an unknown one.
+fn profile_parser() -> impl clap::builder::TypedValueParser<Value = Profile> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Profile::ALL.map(Profile::name))
+        .try_map(|s: String| s.parse::<Profile>().map_err(|e| e.to_string()))
 }
 
 impl SimulateArgs {

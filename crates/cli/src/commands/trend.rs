@@ -6,7 +6,7 @@
 
 use crate::commands::db::DbArgs;
 use crate::out::outln;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use collis_core::results::Task;
 use collis_report::comparable::{split, visit_protocol, Protocol};
@@ -44,8 +44,10 @@ fn parse_figure(s: &str) -> Result<Figure, String> {
 }
 
 pub fn run(a: &TrendArgs) -> Result<()> {
-    let store = a.db.open()?;
-    let all = store.sessions(Some(&a.subject))?;
+    let store = a.db.open_existing()?;
+    let all = store
+        .sessions(Some(&a.subject))
+        .with_context(|| format!("in the record {}", a.db.shown().unwrap_or_default()))?;
     let diary = store.diary(Some(&a.subject))?;
     let protocol = match a.task {
         Some(task) => all
