@@ -19,7 +19,7 @@ use collis_core::results::{Evidence, NeutralHold, Posture, Twstrs, TwstrsItem, U
 use collis_core::Axis;
 use collis_dsp::Histogram;
 
-pub const NONE_BELOW_DEG: f64 = 5.0;
+pub use collis_core::axis::NONE_BELOW_DEG;
 const FLEXION_RANGE_DEG: f64 = 55.0;
 const EXTENSION_RANGE_DEG: f64 = 65.0;
 const MAXIMAL_FRACTION_OF_P95: f64 = 0.8;

@@ -97,11 +97,7 @@ pub fn render(r: &Results) -> String {
                     signed(p.mean),
                     signed(p.p5),
                     signed(p.p95),
-                    if p.median.abs() >= 1.0 {
-                        axis.describe(p.median)
-                    } else {
-                        ""
-                    }
+                    axis.posture_words(p.median)
                 );
             }
             None => {

@@ -9,6 +9,7 @@ use crate::comparable::{self, Protocol};
 use crate::longitudinal::{botulinum_cycles, series, since_last_visit, trend, Figure};
 use crate::{plots, ReportError};
 use collis_core::results::{AxisStats, Results, TwstrsItem, NOTICE};
+use collis_core::Axis;
 use collis_store::{DbsSetting, DiaryEntry, Injection, Medication, SessionRow, Store, Subject};
 use std::fmt::Write;
 
@@ -85,13 +86,17 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// A posture median with its 95 % uncertainty, e.g. `+28.4° ± 2.1°`.
-fn posture_deg(a: Option<&AxisStats>) -> String {
+/// A posture median's size with its 95 % uncertainty and its clinical name, e.g. `28.4 ± 2.1°
+/// left torticollis`, or `3.0 ± 1.0° none` within 5° of neutral (the TWSTRS item's word).
+fn posture_deg(axis: Axis, a: Option<&AxisStats>) -> String {
     match a {
-        Some(a) => match a.uncertainty_deg {
-            Some(u) => format!("{:+.1}° ± {u:.1}°", a.median),
-            None => format!("{:+.1}°", a.median),
-        },
+        Some(a) => {
+            let size = match a.uncertainty_deg {
+                Some(u) => format!("{:.1} ± {u:.1}°", a.median.abs()),
+                None => format!("{:.1}°", a.median.abs()),
+            };
+            format!("{size} {}", axis.posture_name(a.median).unwrap_or("none"))
+        }
         None => "–".into(),
     }
 }
@@ -168,7 +173,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     let p = &m.posture;
     let tremor = if m.tremor.present {
         format!(
-            "tremor {:.2} Hz, {:.2}° on {}",
+            "tremor {:.2} Hz {:.2}° {}",
             m.tremor.frequency_hz.unwrap_or(f64::NAN),
             m.tremor.amplitude_deg.unwrap_or(f64::NAN),
             m.tremor.axis.map_or("–", |a| a.name())
@@ -180,12 +185,11 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
     };
     let _ = writeln!(
         h,
-        "<p><b>Median posture</b> (±95 %) rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {:.1}/min ({}) · <b>spasms</b> {} · <b>TWSTRS machine subtotal</b> {}/{}</p>",
-        esc(&posture_deg(p.rotation_deg.as_ref())),
-        esc(&posture_deg(p.tilt_deg.as_ref())),
-        esc(&posture_deg(p.flexion_deg.as_ref())),
+        "<p><b>Median posture ±95 %</b> rotation {} · tilt {} · flexion {} · <b>{}</b> · <b>jerks</b> {} · <b>spasms</b> {} · <b>TWSTRS by machine</b> {}/{}</p>",
+        esc(&posture_deg(Axis::Rotation, p.rotation_deg.as_ref())),
+        esc(&posture_deg(Axis::Tilt, p.tilt_deg.as_ref())),
+        esc(&posture_deg(Axis::Flexion, p.flexion_deg.as_ref())),
         esc(&tremor),
-        m.jerks.rate_per_min,
         m.jerks.count,
         m.spasms.count,
         m.twstrs.machine_subtotal,
