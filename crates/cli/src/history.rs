@@ -78,10 +78,14 @@ pub fn record_history(
             given_on: date_of(start, c.injection_day),
             product: "incobotulinumtoxinA".into(),
             guidance: Some("emg".into()),
+            // The muscles of this patient's posture, chin to the left with the left ear down
+            // (the simulated torticollis): the splenius capitis turns the head to its own
+            // side, the sternocleidomastoid to the other side, the levator scapulae tilts it
+            // to its own side (the col-cap concept, Reichel 2011 / Jost & Tatu 2015).
             doses: vec![
-                dose("splenius capitis", "right", 60.0),
-                dose("sternocleidomastoid", "left", 40.0),
-                dose("levator scapulae", "right", 30.0),
+                dose("splenius capitis", "left", 60.0),
+                dose("sternocleidomastoid", "right", 40.0),
+                dose("levator scapulae", "left", 30.0),
             ],
             note: None,
         })?;

@@ -44,6 +44,12 @@ fn demo_writes_summary_results_and_truth() {
     );
     let report = std::fs::read_to_string(dir.path().join("demo/report.html")).unwrap();
     assert!(report.contains("DEMO-01") && report.contains("Botulinum toxin cycles"));
+    // The injections fit the patient, who turns the chin to the left with the left ear down.
+    assert!(report.contains("left torticollis") && report.contains("left laterocollis"));
+    assert!(
+        report.contains("splenius capitis left 60 U, sternocleidomastoid right 40 U, levator scapulae left 30 U"),
+        "{report}"
+    );
     let o = collis(&["trend", "DEMO-01", "--db", "demo/record.db"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
     let trend = text(&o);
