@@ -281,8 +281,12 @@ pub fn render(r: &Results) -> String {
     } else {
         let _ = writeln!(
             s,
-            "  machine subtotal     {}/{} (duration ×2)",
-            tw.machine_subtotal, tw.machine_subtotal_max
+            "  machine subtotal     {}/{} (duration ×2): {} of the {} points these items cover, of the {}-point severity scale (higher = worse)",
+            tw.machine_subtotal,
+            tw.machine_subtotal_max,
+            tw.machine_subtotal,
+            tw.machine_subtotal_max,
+            collis_core::results::TWSTRS_SEVERITY_MAX
         );
     }
     crate::pattern_summary::render(&r.measurements, &mut s);

@@ -347,6 +347,11 @@ fn record_treatments_report_and_exports() {
         "id=\"fig-longitudinal\"",
         "TWSTRS severity items",
         "What changed since the last visit",
+        // In arrows and words beside colour: rotation −15° is better, flexion within the
+        // visits' bounds no change (issue 20).
+        "▼ -15.",
+        ">no change<",
+        "of 35, higher = worse",
         "botulinum toxin incobotulinumtoxinA (100 U) on 2026-01-10",
         "DBS programming on 2026-02-01",
         ">\nBoNT\n</text>",

@@ -454,6 +454,10 @@ pub struct Unscored {
     pub remedy: String,
 }
 
+/// The TWSTRS severity subscale's full score (Consky & Lang 1994; Comella 1997; clinical.md):
+/// the denominator a machine subtotal is a part of. Higher is worse.
+pub const TWSTRS_SEVERITY_MAX: u8 = 35;
+
 /// The TWSTRS severity items a machine can score (Consky & Lang 1994; Comella 1997).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Twstrs {

@@ -6,7 +6,9 @@
 //! Labelled as measurements and decision support, not a diagnosis.
 
 use crate::comparable::{self, Protocol};
-use crate::longitudinal::{botulinum_cycles, series, since_last_visit, trend, Figure};
+use crate::longitudinal::{
+    botulinum_cycles, change_noise, series, since_last_visit, trend, Figure,
+};
 use crate::{plots, ReportError};
 use collis_core::results::{AxisStats, Results, TwstrsItem, NOTICE};
 use collis_core::Axis;
@@ -25,6 +27,8 @@ pub struct ReportData {
     pub comparable: Vec<SessionRow>,
     /// The other sessions (exercises, trials, other sources), by date.
     pub others: Vec<SessionRow>,
+    /// The results of the previous comparable session, for what changed since.
+    pub previous: Option<Results>,
     pub injections: Vec<Injection>,
     pub dbs: Vec<DbsSetting>,
     pub medications: Vec<Medication>,
@@ -61,6 +65,9 @@ impl ReportData {
         };
         let protocol = Protocol::of(&session);
         let (comparable, others) = comparable::split(&sessions, &protocol);
+        let previous = since_last_visit(&comparable, &session)
+            .map(|(p, _)| store.session_results(p.id))
+            .transpose()?;
         Ok(ReportData {
             results: store.session_results(session.id)?,
             injections: store.injections(Some(&subject.code))?,
@@ -72,6 +79,7 @@ impl ReportData {
             protocol,
             comparable,
             others,
+            previous,
         })
     }
 }
@@ -461,8 +469,10 @@ fn twstrs_table(h: &mut String, r: &Results) {
     }
     let _ = writeln!(
         h,
-        "<tr><th>subtotal</th><th class=\"n\">{}/{}</th><th colspan=\"2\">clinician scores the remaining items</th></tr></table></section>",
-        t.machine_subtotal, t.machine_subtotal_max
+        "<tr><th>subtotal</th><th class=\"n\">{}/{}</th><th colspan=\"2\">of {}, higher = worse; clinician: the rest</th></tr></table></section>",
+        t.machine_subtotal,
+        t.machine_subtotal_max,
+        collis_core::results::TWSTRS_SEVERITY_MAX
     );
 }
 
@@ -505,24 +515,30 @@ fn since_last(h: &mut String, d: &ReportData) {
             );
             for c in changes {
                 let delta = c.delta();
-                let class = if delta < -1e-9 {
-                    "better"
-                } else if delta > 1e-9 {
-                    "worse"
+                let noise = d
+                    .previous
+                    .as_ref()
+                    .and_then(|p| change_noise(c.figure, &p.measurements, &d.results.measurements))
+                    .unwrap_or(0.0);
+                // In words and arrows as well as colour; within the noise (or below the
+                // shown precision) it is no change.
+                let (class, words) = if delta.abs() <= noise.max(0.05) {
+                    ("", "no change".to_string())
+                } else if delta < 0.0 {
+                    ("better", format!("▼ {delta:+.1}"))
                 } else {
-                    ""
+                    ("worse", format!("▲ {delta:+.1}"))
                 };
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td class=\"n\">{:.1} {u}</td><td class=\"n\">{:.1} {u}</td><td class=\"n {class}\">{:+.1}</td></tr>",
+                    "<tr><td>{}</td><td class=\"n\">{:.1} {u}</td><td class=\"n\">{:.1} {u}</td><td class=\"n {class}\">{words}</td></tr>",
                     esc(c.figure.label()),
                     c.previous,
                     c.current,
-                    delta,
                     u = esc(c.figure.unit())
                 );
             }
-            h.push_str("</table><p class=\"meta\">Lower is better for every figure (angles as size from neutral).</p>");
+            h.push_str("</table><p class=\"meta\">Lower is better (▼); within both visits' 95 % bounds: no change.</p>");
         }
     }
     h.push_str("</section>\n");

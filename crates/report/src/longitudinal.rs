@@ -4,6 +4,8 @@
 //! halfway from the best value to the baseline), cycle by cycle.
 
 use chrono::NaiveDate;
+use collis_core::results::Measurements;
+use collis_core::Axis;
 use collis_store::{DiaryEntry, SessionRow};
 
 /// A main figure followed over time. Angles are followed as their size (|median|, degrees
@@ -230,6 +232,20 @@ impl Change {
     pub fn delta(&self) -> f64 {
         self.current - self.previous
     }
+}
+
+/// The measurement noise of a change of `figure` between two sessions: for a posture angle,
+/// the two medians' 95 % bounds combined (√(u₁² + u₂²)); a change within it is no change.
+/// `None` where a session gives no bound (other figures, or angles without one).
+pub fn change_noise(figure: Figure, before: &Measurements, now: &Measurements) -> Option<f64> {
+    let axis = match figure {
+        Figure::Rotation => Axis::Rotation,
+        Figure::Tilt => Axis::Tilt,
+        Figure::Flexion => Axis::Flexion,
+        _ => return None,
+    };
+    let u = |m: &Measurements| m.posture.get(axis).and_then(|a| a.uncertainty_deg);
+    Some(u(before)?.hypot(u(now)?))
 }
 
 /// What changed from the session before `current` (by date) to `current`, per figure.
