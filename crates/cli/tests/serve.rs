@@ -846,6 +846,33 @@ fn turned_face_y4m(p: &Path) {
     assert!(st.success());
 }
 
+/// A 12-s `exercise` for `subject` on the live page with [`turned_face_y4m`] as the camera,
+/// on a server in `p`: the server and what the page saw (`live.mjs`'s `browser.json`).
+fn live_page_with_the_turned_face(
+    pw: &Path,
+    p: &Path,
+    subject: &str,
+    exercise: &str,
+) -> (Server, Value) {
+    turned_face_y4m(p);
+    let srv = serve(p, &[]);
+    let o = browser(
+        pw,
+        "live.mjs",
+        &srv.addr,
+        &[
+            p.as_os_str(),
+            p.join("turned.y4m").as_os_str(),
+            subject.as_ref(),
+            "12".as_ref(),
+            exercise.as_ref(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(p.join("browser.json")).unwrap());
+    (srv, b)
+}
+
 /// Issue 20: the live "neutral" was the patient's own posture (a patient held in a turn read
 /// 0°), and the preview moved opposite to the dials. The fake camera shows the real face scan
 /// (menpo3d `james`) turned 20° to the patient's right throughout: the live angles and the
@@ -857,22 +884,7 @@ fn turned_face_y4m(p: &Path) {
 fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_the_dials() {
     let Some(pw) = playwright() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
-    turned_face_y4m(p);
-    let srv = serve(p, &[]);
-    let o = browser(
-        &pw,
-        "live.mjs",
-        &srv.addr,
-        &[
-            p.as_os_str(),
-            p.join("turned.y4m").as_os_str(),
-            "TURN-01".as_ref(),
-            "12".as_ref(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    let b = json_of(&std::fs::read(p.join("browser.json")).unwrap());
+    let (srv, b) = live_page_with_the_turned_face(&pw, dir.path(), "TURN-01", "hold-neutral");
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
     let running = &b["running"];
     eprintln!("while running: {running}");
@@ -927,23 +939,7 @@ fn webcam_reads_a_turned_patient_as_turned_and_the_mirrored_preview_agrees_with_
 fn range_of_motion_guides_step_by_step_and_refuses_a_session_without_movement() {
     let Some(pw) = playwright() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
-    turned_face_y4m(p);
-    let srv = serve(p, &[]);
-    let o = browser(
-        &pw,
-        "live.mjs",
-        &srv.addr,
-        &[
-            p.as_os_str(),
-            p.join("turned.y4m").as_os_str(),
-            "ROM-01".as_ref(),
-            "12".as_ref(),
-            "rom".as_ref(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    let b = json_of(&std::fs::read(p.join("browser.json")).unwrap());
+    let (srv, b) = live_page_with_the_turned_face(&pw, dir.path(), "ROM-01", "rom");
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
     let cues = b["cues"].as_array().unwrap();
     let steps: Vec<&Value> = cues
