@@ -190,6 +190,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(api::routes())
         .merge(live::routes())
+        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn_with_state(access, auth::check))
         .layer(axum::middleware::from_fn(security::headers))

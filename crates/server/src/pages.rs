@@ -2,8 +2,8 @@
 //! elsewhere): the record and upload page, and the live biofeedback page. They talk only to
 //! the REST API and the live WebSocket of this server.
 
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
@@ -15,6 +15,7 @@ const STYLE: &str = include_str!("../static/style.css");
 const COMMON_JS: &str = include_str!("../static/common.js");
 const INDEX_JS: &str = include_str!("../static/index.js");
 const LIVE_JS: &str = include_str!("../static/live.js");
+const NOT_FOUND: &str = include_str!("../static/404.html");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,4 +41,17 @@ pub fn routes() -> Router<AppState> {
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, mime)], body)
+}
+
+/// What an unknown address gets: under `/api/` the API's JSON error, elsewhere a page with the
+/// way back to the record and the live page (a mistyped or stale link, a report's tab).
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no API route at {}", uri.path()),
+        )
+        .into_response();
+    }
+    (StatusCode::NOT_FOUND, Html(NOT_FOUND)).into_response()
 }

@@ -818,3 +818,31 @@ fn anonymous_live_recordings_are_deleted_after_the_set_time() {
     );
     assert!(srv.recordings.join("P1-old.csv").exists());
 }
+
+/// Issue 20: an unknown address had an empty 404. A page gets a page with the way back to the
+/// record and the live page, under the security headers like every response; the API its
+/// JSON error.
+#[test]
+fn an_unknown_address_gets_a_page_with_the_way_back() {
+    let srv = start(|_| {});
+    let (status, head, body) = http_head(srv.addr, "GET", "/session/12/report", &[], b"");
+    assert_eq!(status, 404);
+    assert!(
+        header(&head, "content-type").is_some_and(|t| t.starts_with("text/html")),
+        "{head:?}"
+    );
+    assert!(
+        header(&head, "content-security-policy").is_some(),
+        "{head:?}"
+    );
+    assert!(
+        body.contains("Page not found")
+            && body.contains("href=\"/\"")
+            && body.contains("href=\"/live\""),
+        "{body}"
+    );
+    let (status, body) = http(srv.addr, "GET", "/api/nowhere", &[], b"");
+    assert_eq!(status, 404);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"], "no API route at /api/nowhere");
+}
