@@ -61,17 +61,21 @@ impl Protocol {
     }
 }
 
-/// The protocol followed over time: that of the latest clinic visit (task rest), or of the
-/// latest session when there is no visit. `None` without sessions.
-pub fn visit_protocol(sessions: &[SessionRow]) -> Option<Protocol> {
+/// The latest clinic visit (task rest), or the latest session when there is no visit. `None`
+/// without sessions.
+pub fn latest_visit(sessions: &[SessionRow]) -> Option<&SessionRow> {
     let latest = |visits_only: bool| {
         sessions
             .iter()
             .filter(|s| !visits_only || Protocol::of(s).is_visit())
             .max_by_key(|s| (s.recorded_on, s.id))
-            .map(Protocol::of)
     };
     latest(true).or_else(|| latest(false))
+}
+
+/// The protocol followed over time: that of [`latest_visit`].
+pub fn visit_protocol(sessions: &[SessionRow]) -> Option<Protocol> {
+    latest_visit(sessions).map(Protocol::of)
 }
 
 /// The sessions recorded under `protocol`, in their order, and the others.

@@ -37,7 +37,7 @@ pub struct ReportData {
 
 impl ReportData {
     /// The record of `subject` for the report of session `session` (default: the latest
-    /// clinic visit, see [`comparable::visit_protocol`]).
+    /// clinic visit, see [`comparable::latest_visit`]).
     pub fn load(store: &Store, subject: &str, session: Option<i64>) -> Result<Self, ReportError> {
         let subject = store.subject(subject)?;
         let sessions = store.sessions(Some(&subject.code))?;
@@ -53,15 +53,9 @@ impl ReportData {
                 }
                 s
             }
-            None => {
-                let visits = comparable::visit_protocol(&sessions)
-                    .map(|p| comparable::split(&sessions, &p).0)
-                    .unwrap_or_default();
-                visits
-                    .last()
-                    .cloned()
-                    .ok_or_else(|| collis_store::StoreError::NoSessions(subject.code.clone()))?
-            }
+            None => comparable::latest_visit(&sessions)
+                .cloned()
+                .ok_or_else(|| collis_store::StoreError::NoSessions(subject.code.clone()))?,
         };
         let protocol = Protocol::of(&session);
         let (comparable, others) = comparable::split(&sessions, &protocol);

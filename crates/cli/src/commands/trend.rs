@@ -50,28 +50,22 @@ pub fn run(a: &TrendArgs) -> Result<()> {
         .with_context(|| format!("in the record {}", a.db.shown().unwrap_or_default()))?;
     let diary = store.diary(Some(&a.subject))?;
     let protocol = match a.task {
-        Some(task) => all
-            .iter()
-            .rev()
-            .find(|s| s.task == task.name())
-            .map(Protocol::of)
-            .ok_or_else(|| anyhow::anyhow!("{} has no {} session", a.subject, task.name()))?,
-        None => match visit_protocol(&all) {
-            Some(p) => p,
-            // No sessions: the diary's pain can still be followed.
-            None => Protocol {
-                task: "rest".into(),
-                source: String::new(),
-                reference: String::new(),
-            },
-        },
+        Some(task) => Some(
+            all.iter()
+                .rev()
+                .find(|s| s.task == task.name())
+                .map(Protocol::of)
+                .ok_or_else(|| anyhow::anyhow!("{} has no {} session", a.subject, task.name()))?,
+        ),
+        // None without sessions: the diary's pain can still be followed.
+        None => visit_protocol(&all),
     };
-    let (sessions, others) = split(&all, &protocol);
-    let how = if sessions.is_empty() {
-        String::new()
-    } else {
-        format!(" recorded the same way ({})", protocol.describe())
-    };
+    let (sessions, others) = protocol
+        .as_ref()
+        .map_or_else(Default::default, |p| split(&all, p));
+    let how = protocol.map_or(String::new(), |p| {
+        format!(" recorded the same way ({})", p.describe())
+    });
     outln!(
         "{}: {} sessions{how}. Measurements for decision support, not a diagnosis.",
         a.subject,
