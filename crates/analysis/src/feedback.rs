@@ -129,6 +129,35 @@ impl FeedbackSettings {
     }
 }
 
+impl Cue {
+    /// What the patient should do, in plain words about their own body (left and right are
+    /// the patient's, as in the mirrored preview): the movement that brings the axis furthest
+    /// from its target back, "a little" within twice the zone (amber), "stay like this" in it.
+    /// For the patient view, where "14° tilt" would mean nothing; the signs are those of
+    /// [`Axis`] (+ rotation = chin to the right, + tilt = right ear down, + flexion = chin
+    /// down), so a positive deviation asks for the opposite movement.
+    pub fn say(&self) -> &'static str {
+        if self.in_zone {
+            return "Good: stay just like this";
+        }
+        let beyond = self.deviation_deg[self.worst_axis as usize] > 0.0;
+        match (self.worst_axis, beyond, self.colour == Colour::Amber) {
+            (Axis::Rotation, true, true) => "Turn your chin a little to the left",
+            (Axis::Rotation, true, false) => "Turn your chin to the left",
+            (Axis::Rotation, false, true) => "Turn your chin a little to the right",
+            (Axis::Rotation, false, false) => "Turn your chin to the right",
+            (Axis::Tilt, true, true) => "Bring your right ear up a little",
+            (Axis::Tilt, true, false) => "Bring your right ear up",
+            (Axis::Tilt, false, true) => "Bring your left ear up a little",
+            (Axis::Tilt, false, false) => "Bring your left ear up",
+            (Axis::Flexion, true, true) => "Lift your chin a little",
+            (Axis::Flexion, true, false) => "Lift your chin",
+            (Axis::Flexion, false, true) => "Lower your chin a little",
+            (Axis::Flexion, false, false) => "Lower your chin",
+        }
+    }
+}
+
 /// Where a muscle's EMG level should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -198,6 +227,40 @@ mod tests {
         let c = s.cue(&[0.0, 0.0, 45.0]);
         assert_eq!(c.colour, Colour::Red);
         assert_eq!(c.tone_hz, Some(TONE_MAX_HZ));
+    }
+
+    #[test]
+    fn plain_words_ask_for_the_movement_back_to_the_target() {
+        let s = FeedbackSettings::default();
+        // Chin 28° to the right: turn it left; 15° (amber) only a little.
+        assert_eq!(s.cue(&[28.0, 0.0, 0.0]).say(), "Turn your chin to the left");
+        assert_eq!(
+            s.cue(&[-15.0, 0.0, 0.0]).say(),
+            "Turn your chin a little to the right"
+        );
+        // Right ear down (+ tilt): bring it up; left ear down: the left one.
+        assert_eq!(s.cue(&[0.0, 25.0, 0.0]).say(), "Bring your right ear up");
+        assert_eq!(
+            s.cue(&[0.0, -14.0, 0.0]).say(),
+            "Bring your left ear up a little"
+        );
+        // Chin down (anterocollis): lift it; chin up (retrocollis): lower it.
+        assert_eq!(s.cue(&[0.0, 0.0, 30.0]).say(), "Lift your chin");
+        assert_eq!(s.cue(&[0.0, 0.0, -30.0]).say(), "Lower your chin");
+        assert_eq!(s.cue(&[3.0, -4.0, 2.0]).say(), "Good: stay just like this");
+        // Against a target of 20° right, 35° right is too far right.
+        let toward = FeedbackSettings {
+            target_deg: [20.0, 0.0, 0.0],
+            ..Default::default()
+        };
+        assert_eq!(
+            toward.cue(&[35.0, 0.0, 0.0]).say(),
+            "Turn your chin a little to the left"
+        );
+        assert_eq!(
+            toward.cue(&[0.0, 0.0, 0.0]).say(),
+            "Turn your chin a little to the right"
+        );
     }
 
     #[test]
