@@ -977,6 +977,271 @@ fn range_of_motion_guides_step_by_step_and_refuses_a_session_without_movement() 
     assert_eq!((status, json_of(&body)), (200, serde_json::json!([])));
 }
 
+/// The patient view (`patient.mjs`) at `width` × `height` with the turned face as the camera,
+/// from the server at `addr`: what the patient saw. Screenshots go to `$COLLIS_SCREENSHOTS`
+/// (for the README) or `out`.
+fn patient_view(
+    pw: &Path,
+    addr: &str,
+    out: &Path,
+    y4m: &Path,
+    subject: &str,
+    size: [u32; 2],
+) -> Value {
+    let shots = std::env::var_os("COLLIS_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| out.to_path_buf());
+    std::fs::create_dir_all(&shots).unwrap();
+    let o = browser(
+        pw,
+        "patient.mjs",
+        addr,
+        &[
+            shots.as_os_str(),
+            y4m.as_os_str(),
+            subject.as_ref(),
+            "12".as_ref(),
+            size[0].to_string().as_ref(),
+            size[1].to_string().as_ref(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(shots.join(format!("patient-{}.json", size[0]))).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    b
+}
+
+/// Issue 20: the patient view. The therapist's link opens it with the subject and the exercise
+/// set; the patient sees no settings and no "updates/s", reads the task, starts it from the
+/// keyboard and, turned 20° to the right (the face scan), is told in plain words to turn the
+/// chin to the left, in a large box, with a countdown; the end says what was done and what to
+/// do next. On a phone (390 px) the rotation dial alone is beside the cue and nothing is wider
+/// than the screen at any moment; on a desktop all three dials are shown.
+#[test]
+fn the_patient_view_asks_in_plain_words_counts_down_and_ends_with_what_next() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    turned_face_y4m(p);
+    let srv = serve(p, &[]);
+    let y4m = p.join("turned.y4m");
+    let b = patient_view(&pw, &srv.addr, p, &y4m, "PAT-01", [390, 844]);
+    let before = &b["before"];
+    assert_eq!(
+        before["settings_visible"],
+        serde_json::json!([]),
+        "{before}"
+    );
+    assert_eq!(before["fps_visible"], false, "{before}");
+    assert!(
+        before["task"].as_str().unwrap().contains("12 seconds"),
+        "{before}"
+    );
+    let running = b["running"].as_array().unwrap();
+    let exercising: Vec<&Value> = running
+        .iter()
+        .filter(|r| {
+            r["countdown"]
+                .as_str()
+                .is_some_and(|c| c.ends_with(" left"))
+        })
+        .collect();
+    eprintln!(
+        "{} looks, {} with the countdown: {:?}",
+        running.len(),
+        exercising.len(),
+        exercising
+            .iter()
+            .map(|r| (r["countdown"].as_str().unwrap(), r["cue"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    );
+    assert!(exercising.len() >= 10, "{running:?}");
+    // The countdown goes down from the exercise's length.
+    let left: Vec<u32> = exercising
+        .iter()
+        .map(|r| {
+            let c = r["countdown"].as_str().unwrap();
+            c.trim_end_matches(" left")
+                .split(':')
+                .nth(1)
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        left[0] >= 10 && left.windows(2).all(|w| w[1] <= w[0]),
+        "{left:?}"
+    );
+    // Turned to the right: most cues ask for the chin to the left, in words.
+    let asked = exercising
+        .iter()
+        .filter(|r| {
+            let c = r["cue"].as_str().unwrap();
+            c.starts_with("Turn your chin") && c.ends_with("to the left")
+        })
+        .count();
+    assert!(
+        asked * 4 >= exercising.len() * 3,
+        "{asked} of {}",
+        exercising.len()
+    );
+    for r in &exercising {
+        assert!(
+            !r["cue"].as_str().unwrap().contains('°'),
+            "no degrees for the patient: {r}"
+        );
+        assert_eq!(r["dials_visible"], serde_json::json!(["rotation"]), "{r}");
+        assert!(r["cue_font_px"].as_f64().unwrap() >= 30.0, "{r}");
+        assert_eq!(
+            r["in_view"], true,
+            "the cue and its dial on the screen: {r}"
+        );
+    }
+    for r in running.iter().chain([before, &b["after"]]) {
+        assert_eq!(
+            r["overflow"],
+            serde_json::json!([]),
+            "wider than the screen: {r}"
+        );
+    }
+    let result = b["result"].as_str().unwrap();
+    assert!(
+        result.contains("finished") && result.contains("What next"),
+        "{result}"
+    );
+    assert!(b["done"]["session_id"].is_i64(), "{}", b["done"]);
+    // A desktop shows the three dials, still no settings.
+    let b = patient_view(&pw, &srv.addr, p, &y4m, "PAT-01", [1280, 800]);
+    let r = b["running"].as_array().unwrap().last().unwrap();
+    assert_eq!(r["settings_visible"], serde_json::json!([]), "{r}");
+    assert_eq!(
+        r["dials_visible"],
+        serde_json::json!(["rotation", "tilt", "flexion"]),
+        "{r}"
+    );
+}
+
+/// Issue 20: phones need HTTPS for their motion sensors, and pairing one must take one scan.
+/// `collis serve --https` on all addresses with a token makes its own certificate; Chromium
+/// trusts it by its public key. The computer's live page (with the token) shows a QR code:
+/// decoded from the screenshot, it is the pairing address, on the https scheme. A second
+/// browser context (the phone: no token, no cookies) opening it lands on the sensor page in a
+/// secure context, streams its motion and the computer's page shows the cues and the stored
+/// result. The code is spent after one use (410 for a third context, which gets no sensor
+/// page either) and the paired phone cannot read the record (401).
+#[test]
+fn a_phone_pairs_by_qr_code_over_https_and_the_computer_shows_its_session() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let token = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collis"))
+        .args(["serve", "--addr", "0.0.0.0:0", "--https", "--token", token])
+        .arg("--cert-dir")
+        .arg(p.join("tls"))
+        .arg("--db")
+        .arg(p.join("record.db"))
+        .arg("--recordings")
+        .arg(p.join("live"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("collis serve starts");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut line, mut cert) = (String::new(), String::new());
+    out.read_line(&mut line).unwrap();
+    out.read_line(&mut cert).unwrap();
+    let port = line
+        .split("https://0.0.0.0:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no https address in {line:?}"))
+        .to_string();
+    assert!(cert.contains("cert.pem"), "{cert}");
+    let srv = Server {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+    };
+    // The screenshots (pairing page, sensor page) for the README when asked for.
+    let shots = std::env::var_os("COLLIS_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| p.to_path_buf());
+    let o = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pair.mjs"))
+        .arg(format!("https://{}", srv.addr))
+        .arg(&shots)
+        .arg(token)
+        .arg(p.join("tls/cert.pem"))
+        .args(["PAIR-01", "10"])
+        .env("COLLIS_PLAYWRIGHT", &pw)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(shots.join("pair.json")).unwrap());
+    eprintln!("{}", serde_json::to_string_pretty(&b).unwrap());
+    assert_eq!(
+        b["errors"],
+        serde_json::json!([]),
+        "errors on the computer's page"
+    );
+    assert_eq!(
+        b["phone_errors"],
+        serde_json::json!([]),
+        "errors on the phone's page"
+    );
+    // The QR code on the screen is the address shown beside it.
+    let qr = image::open(shots.join("qr.png")).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(qr);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the screenshot");
+    let (_, decoded) = grids[0].decode().unwrap();
+    let url = b["url"].as_str().unwrap();
+    assert_eq!(decoded, url);
+    assert!(
+        url.starts_with("https://") && url.contains("/pair/"),
+        "{url}"
+    );
+    assert_eq!(
+        b["landed"],
+        serde_json::json!({"path": "/sensor", "secure": true, "protocol": "https:"})
+    );
+    assert!(
+        b["frames"].as_u64().unwrap() > 300,
+        "the computer saw the phone's angles: {}",
+        b["frames"]
+    );
+    let done = &b["done"];
+    assert!(done["error"].is_null(), "{done}");
+    assert!(done["session_id"].is_i64(), "{done}");
+    // The 1° sway: within the zone nearly all the time.
+    assert!(
+        done["score"]["neutral_hold"]["time_within_s"]
+            .as_f64()
+            .unwrap()
+            > 8.0,
+        "{done}"
+    );
+    assert!(
+        b["result"].as_str().unwrap().contains("Stored as session"),
+        "{}",
+        b["result"]
+    );
+    assert!(
+        b["phone_status"].as_str().unwrap().contains("Finished"),
+        "{}",
+        b["phone_status"]
+    );
+    assert_eq!(b["phone_record"], 401);
+    assert_eq!(b["reuse"]["status"], 410, "{}", b["reuse"]);
+    assert!(b["reuse"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be used"));
+    assert_eq!(b["stranger_sensor"], 401);
+    drop(srv);
+}
+
 #[test]
 fn fifty_concurrent_live_streams_account_for_every_sample() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,9 @@
 //! (`localhost`, `127.0.0.1`, `[::1]`: a foreign name is DNS rebinding), and it refuses
 //! WebSocket upgrades and state-changing requests (POST, PUT, PATCH, DELETE) whose `Origin` is
 //! another site, whatever their content type.
+//!
+//! A phone paired by its QR code ([`crate::pairing`]) needs no token: its one-time code, then
+//! its device cookie, open the sensor page and its stream only.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -162,12 +165,17 @@ pub struct Access {
     pub token: Option<String>,
     /// The port the server listens on (a loopback `Host` or `Origin` must name it).
     pub port: u16,
+    /// Paired phones, let through to their sensor page and stream without the token.
+    pub pairing: crate::pairing::Pairing,
 }
 
 /// Middleware: with a token configured, every request must present it; without one, every
 /// request must come to the loopback server as such ([`loopback_request`]).
 pub async fn check(State(access): State<Arc<Access>>, req: Request, next: Next) -> Response {
     match access.token.as_deref() {
+        Some(_) if access.pairing.lets_through(req.uri().path(), req.headers()) => {
+            next.run(req).await
+        }
         Some(token) => require_token(token, req, next).await,
         None => match loopback_request(&req, access.port) {
             Ok(()) => next.run(req).await,
@@ -248,7 +256,10 @@ fn loopback_request(req: &Request, port: u16) -> Result<(), String> {
     let ours = origin
         .to_str()
         .ok()
-        .and_then(|o| o.strip_prefix("http://"))
+        .and_then(|o| {
+            o.strip_prefix("http://")
+                .or_else(|| o.strip_prefix("https://"))
+        })
         .is_some_and(|a| loopback_authority(a, port));
     if (changes || upgrade) && !ours {
         return Err(format!(

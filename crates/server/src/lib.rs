@@ -16,7 +16,10 @@
 //! - [`pages`]: the browser pages (record, upload, live biofeedback), served from the binary;
 //! - [`security`]: the security headers of every response (Content-Security-Policy, no framing,
 //!   no sniffing, no referrer);
-//! - [`retention`]: anonymous live recordings deleted after a set time.
+//! - [`retention`]: anonymous live recordings deleted after a set time;
+//! - [`tls`]: HTTPS with a certificate made on this computer (`collis serve --https`), which
+//!   phones need for their motion sensors and camera;
+//! - [`pairing`]: a phone paired as the head sensor by a QR code with a one-time code.
 //!
 //! Connections are served by [`serve`]: a client gets [`DEFAULT_HEADER_TIMEOUT`] to send its
 //! request's headers (a slow-headers client is cut), uploads are analysed a few at a time
@@ -31,9 +34,11 @@ pub mod live_emg;
 pub mod live_video;
 pub mod openapi;
 pub mod pages;
+pub mod pairing;
 pub mod retention;
 pub mod security;
 pub mod stream;
+pub mod tls;
 pub mod udp;
 
 use axum::extract::DefaultBodyLimit;
@@ -112,6 +117,9 @@ pub struct ServerConfig {
     pub models_dir: Option<PathBuf>,
     /// Head sensors streaming over UDP: the address and the plan each stream follows.
     pub udp: Option<(SocketAddr, live::LivePlan)>,
+    /// Serve HTTPS with the certificate kept in this directory (made when missing:
+    /// [`tls::load_or_make`]); `None`: plain HTTP.
+    pub tls_dir: Option<PathBuf>,
     pub analyze: AnalyzeFile,
 }
 
@@ -123,6 +131,8 @@ pub enum ServeError {
     Store(#[from] collis_store::StoreError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("HTTPS: {0}")]
+    Tls(#[from] tls::TlsError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -138,6 +148,10 @@ pub struct AppState {
     pub estimator: Result<Arc<collis_vision::Estimator>, String>,
     /// Live streams that can be watched.
     pub hub: udp::Hub,
+    /// HTTPS, when served so.
+    pub tls: Option<tls::Tls>,
+    /// Phones pairing and paired as head sensors.
+    pub pairing: pairing::Pairing,
 }
 
 impl AppState {
@@ -185,11 +199,13 @@ pub fn app(state: AppState) -> Router {
     let access = Arc::new(auth::Access {
         token: state.cfg.token.clone(),
         port: state.cfg.addr.port(),
+        pairing: state.pairing.clone(),
     });
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
         .merge(live::routes())
+        .merge(pairing::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn_with_state(access, auth::check))
@@ -197,9 +213,21 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Check the bind policy, open the record, delete old anonymous recordings and bind the
-/// address; the caller runs the returned server with [`serve`].
-pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Router), ServeError> {
+/// Where the server takes connections: TCP, with TLS on top when serving HTTPS.
+pub struct Listener {
+    pub tcp: tokio::net::TcpListener,
+    pub tls: Option<tls::Tls>,
+}
+
+impl Listener {
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+}
+
+/// Check the bind policy, open the record, delete old anonymous recordings, make or load the
+/// HTTPS certificate and bind the address; the caller runs the returned server with [`serve`].
+pub async fn bind(mut cfg: ServerConfig) -> Result<(Listener, Router), ServeError> {
     auth::check_bind(&cfg.addr, cfg.token.as_deref()).map_err(ServeError::Policy)?;
     let db = cfg.db.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(db.as_deref()))
@@ -221,6 +249,10 @@ pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Rou
     })
     .await
     .map_err(|e| ServeError::Policy(format!("loading the face models failed: {e}")))?;
+    let tls = match &cfg.tls_dir {
+        Some(dir) => Some(tls::load_or_make(dir, &tls::names_for(&cfg.addr))?),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|e| ServeError::Bind(cfg.addr, e))?;
@@ -244,6 +276,8 @@ pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Rou
         upload_slots: Arc::new(Semaphore::new(cfg.max_uploads)),
         estimator,
         hub: udp::Hub::default(),
+        tls: tls.clone(),
+        pairing: pairing::Pairing::default(),
         cfg: Arc::new(cfg),
     };
     if let Some(keep) = state.cfg.keep_anonymous {
@@ -262,18 +296,22 @@ pub async fn bind(mut cfg: ServerConfig) -> Result<(tokio::net::TcpListener, Rou
             state.hub.clone(),
         ));
     }
-    Ok((listener, app(state)))
+    Ok((Listener { tcp: listener, tls }, app(state)))
 }
 
-/// Serve until Ctrl-C (the command line's `collis serve`). `ready` is told the bound address.
-pub fn run(cfg: ServerConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+/// Serve until Ctrl-C (the command line's `collis serve`). `ready` is told the bound address
+/// and, with HTTPS, the certificate.
+pub fn run(
+    cfg: ServerConfig,
+    ready: impl FnOnce(SocketAddr, Option<&tls::Tls>),
+) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
         let header_timeout = cfg.header_timeout;
         let (listener, router) = bind(cfg).await?;
-        ready(listener.local_addr()?);
+        ready(listener.local_addr()?, listener.tls.as_ref());
         serve(listener, router, header_timeout, async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -282,13 +320,13 @@ pub fn run(cfg: ServerConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), Serv
     })
 }
 
-/// Serve `app` on `listener` over HTTP/1.1 (with upgrades to WebSocket) until `shutdown`
-/// completes, then let the requests under way finish. Unlike `axum::serve`, a connection must
-/// send each request's headers within `header_timeout` (hyper's header read timeout, which
-/// needs a timer): a client trickling them byte by byte is cut instead of holding its
-/// connection for ever.
+/// Serve `app` on `listener` over HTTP/1.1 (with upgrades to WebSocket; over TLS when the
+/// listener has it) until `shutdown` completes, then let the requests under way finish. Unlike
+/// `axum::serve`, a connection must send each request's headers within `header_timeout`
+/// (hyper's header read timeout, which needs a timer), and finish its TLS handshake within it:
+/// a client trickling them byte by byte is cut instead of holding its connection for ever.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    listener: Listener,
     app: Router,
     header_timeout: Duration,
     shutdown: impl std::future::Future<Output = ()>,
@@ -304,7 +342,7 @@ pub async fn serve(
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
+            accepted = listener.tcp.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
                     // Out of file descriptors or the like: let connections close, then go on.
@@ -320,18 +358,18 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
-        let conn = http
-            .serve_connection(TokioIo::new(stream), service)
-            .with_upgrades();
-        let (mut stop, running) = (stop_rx.clone(), running_rx.clone());
+        let (http, stop, running) = (http.clone(), stop_rx.clone(), running_rx.clone());
+        let tls = listener.tls.as_ref().map(|t| t.acceptor.clone());
         tokio::spawn(async move {
-            let mut conn = std::pin::pin!(conn);
-            // A failed or cut connection concerns only its client.
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stop.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+            match tls {
+                None => serve_connection(&http, TokioIo::new(stream), service, stop).await,
+                Some(acceptor) => {
+                    // A failed, slow or cut handshake concerns only its client.
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(header_timeout, acceptor.accept(stream)).await
+                    {
+                        serve_connection(&http, TokioIo::new(stream), service, stop).await
+                    }
                 }
             }
             drop(running);
@@ -341,4 +379,25 @@ pub async fn serve(
     let _ = stop_tx.send(());
     drop(running_rx);
     running_tx.closed().await;
+}
+
+/// One connection until it ends, or until `stop` says the server stops (then gracefully).
+async fn serve_connection<I>(
+    http: &hyper::server::conn::http1::Builder,
+    io: I,
+    service: hyper_util::service::TowerToHyperService<Router>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let conn = http.serve_connection(io, service).with_upgrades();
+    let mut conn = std::pin::pin!(conn);
+    // A failed or cut connection concerns only its client.
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
 }

@@ -268,11 +268,27 @@ pub async fn imu(
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let plan = LivePlan::from_query(&q).map_err(ApiError::bad_request)?;
+    upgrade(st, plan, ws, None)
+}
+
+/// Runs a head-sensor stream with `plan` on the upgraded connection; with `watched`, its
+/// messages also go to whoever watches that name ([`crate::udp::Hub`]: a paired phone's
+/// session seen on the computer).
+pub(crate) fn upgrade(
+    st: AppState,
+    plan: LivePlan,
+    ws: WebSocketUpgrade,
+    watched: Option<String>,
+) -> Result<Response, ApiError> {
     let permit = st.live_slot()?;
     Ok(ws
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            run_stream(socket, st, plan).await;
+            let watchers = watched.as_deref().map(|name| st.hub.open(name));
+            run_stream(socket, st.clone(), plan, watchers).await;
+            if let Some(name) = watched {
+                st.hub.close(&name);
+            }
             drop(permit);
         }))
 }
@@ -596,7 +612,7 @@ impl Stream {
                     sample.time_s - start - self.plan.cfg.calibration_s,
                 );
                 frames.push(json!({
-                    "t": sample.time_s, "rotation_deg": r, "tilt_deg": t, "flexion_deg": f, "cue": cue, "phase": phase
+                    "t": sample.time_s, "rotation_deg": r, "tilt_deg": t, "flexion_deg": f, "cue": cue, "say": cue.say(), "phase": phase
                 }));
                 let end = *self.end_s.get_or_insert_with(|| {
                     self.plan
@@ -720,7 +736,18 @@ pub(crate) async fn send(socket: &mut WebSocket, v: &Value) -> bool {
         .is_ok()
 }
 
-async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
+async fn run_stream(
+    mut socket: WebSocket,
+    st: AppState,
+    plan: LivePlan,
+    watchers: Option<tokio::sync::broadcast::Sender<String>>,
+) {
+    // What the client is sent, the watchers are sent too (none listening is no error).
+    let publish = |v: &Value| {
+        if let Some(tx) = &watchers {
+            let _ = tx.send(v.to_string());
+        }
+    };
     let mut s = Stream::new(plan, &st.cfg.recordings_dir);
     let hello = json!({
         "type": "ready", "exercise": s.plan.exercise, "seconds": s.plan.seconds,
@@ -731,6 +758,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         "reference_text": "the head as you hold it in the first seconds is neutral (0°): hold it straight, looking ahead, or as the therapist places it",
         "notice": collis_core::results::NOTICE,
     });
+    publish(&hello);
     if !send(&mut socket, &hello).await {
         return;
     }
@@ -814,6 +842,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         }
         if !frames.is_empty() {
             let v = json!({"type": "angles", "frames": frames});
+            publish(&v);
             if !send(&mut socket, &v).await {
                 break;
             }
@@ -822,6 +851,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
         if last_figures.elapsed() >= Duration::from_secs(1) {
             last_figures = Instant::now();
             let f = s.figures();
+            publish(&f);
             if !send(&mut socket, &f).await {
                 break;
             }
@@ -837,6 +867,7 @@ async fn run_stream(mut socket: WebSocket, st: AppState, plan: LivePlan) {
     }
     let mut done = finish(&st, &mut s, error).await;
     hide_dir(&mut done, &st.cfg.recordings_dir);
+    publish(&done);
     close_with(socket, &done).await;
 }
 

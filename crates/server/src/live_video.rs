@@ -155,7 +155,7 @@ impl Session {
                     confidence: confidence as f32,
                 });
                 let cue = self.plan.cfg.feedback.cue(&a);
-                json!({"t": t, "rotation_deg": a[0], "tilt_deg": a[1], "flexion_deg": a[2], "confidence": confidence, "cue": cue, "phase": phase})
+                json!({"t": t, "rotation_deg": a[0], "tilt_deg": a[1], "flexion_deg": a[2], "confidence": confidence, "cue": cue, "say": cue.say(), "phase": phase})
             }
             None => {
                 self.analyzer.push(&AngleSample {

@@ -27,6 +27,8 @@ use utoipa::OpenApi;
         crate::live_emg::emg,
         crate::live::streams,
         crate::live::watch,
+        crate::pairing::offer,
+        crate::pairing::paired,
     ),
     components(schemas(
         crate::api::ErrorBody,
@@ -37,6 +39,8 @@ use utoipa::OpenApi;
         crate::api::TrendOut,
         crate::api::TrendPoint,
         crate::api::AnalyzeOut,
+        crate::pairing::PairRequest,
+        crate::pairing::PairOffer,
     ))
 )]
 pub struct ApiDoc;

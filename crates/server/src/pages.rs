@@ -1,6 +1,7 @@
 //! The browser pages, compiled into the binary (no files to install, no scripts from
-//! elsewhere): the record and upload page, and the live biofeedback page. They talk only to
-//! the REST API and the live WebSocket of this server.
+//! elsewhere): the record and upload page, the live biofeedback page (with its patient view)
+//! and a paired phone's sensor page. They talk only to the REST API and the live WebSocket of
+//! this server.
 
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -16,11 +17,25 @@ const COMMON_JS: &str = include_str!("../static/common.js");
 const INDEX_JS: &str = include_str!("../static/index.js");
 const LIVE_JS: &str = include_str!("../static/live.js");
 const NOT_FOUND: &str = include_str!("../static/404.html");
+const SENSOR: &str = include_str!("../static/sensor.html");
+const SENSOR_JS: &str = include_str!("../static/sensor.js");
+const MOTION_JS: &str = include_str!("../static/motion.js");
+/// What a spent or expired pairing code gets ([`crate::pairing`]).
+pub const PAIR_SPENT: &str = include_str!("../static/pair-spent.html");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Html(INDEX) }))
         .route("/live", get(|| async { Html(LIVE) }))
+        .route("/sensor", get(|| async { Html(SENSOR) }))
+        .route(
+            "/static/sensor.js",
+            get(|| async { asset("text/javascript", SENSOR_JS) }),
+        )
+        .route(
+            "/static/motion.js",
+            get(|| async { asset("text/javascript", MOTION_JS) }),
+        )
         .route(
             "/static/style.css",
             get(|| async { asset("text/css", STYLE) }),

@@ -11,8 +11,9 @@ const collis = {
   esc(s) { return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); },
   el(id) { return document.getElementById(id); },
   // A line chart of dated points as SVG: series [{label, points: [{date, value}], colour}],
-  // vertical markers [{date, label}].
-  lineChart(series, markers, unit) {
+  // vertical markers [{date, label}], drawn for the `width` (px) of its box so that its text
+  // keeps its size on a phone (a wide drawing shrunk to fit would make it unreadable).
+  lineChart(series, markers, unit, width) {
     const all = series.flatMap((s) => s.points);
     if (!all.length) return "<p class=notice>No points yet.</p>";
     const t = (d) => Date.parse(d + "T00:00:00Z");
@@ -22,10 +23,15 @@ const collis = {
     const ys = all.map((p) => p.value);
     let y0 = Math.min(0, ...ys), y1 = Math.max(...ys);
     if (y1 === y0) y1 = y0 + 1;
-    const W = 800, H = 220, L = 48, B = 24, T = 10, R = 10;
+    const W = Math.round(Math.max(300, Math.min(800, width || 800))), H = 220, L = 48, B = 24, T = 10, R = 10;
     const X = (v) => L + (v - x0) / (x1 - x0) * (W - L - R);
     const Y = (v) => H - B - (v - y0) / (y1 - y0) * (H - B - T);
-    let svg = `<svg viewBox="0 0 ${W} ${H}" role="img">`;
+    // The chart in words for screen readers: each series' points, first and last.
+    const words = series.filter((s) => s.points.length).map((s) => {
+      const [a, b] = [s.points[0], s.points[s.points.length - 1]];
+      return `${s.label}: ${s.points.length} points, ${a.value.toFixed(1)}${unit} on ${a.date}` + (s.points.length > 1 ? ` to ${b.value.toFixed(1)}${unit} on ${b.date}` : "");
+    }).join("; ");
+    let svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${collis.esc(words)}">`;
     for (let k = 0; k <= 4; k++) {
       const v = y0 + (y1 - y0) * k / 4;
       svg += `<line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#e3e7eb"/><text x="${L - 6}" y="${Y(v) + 4}" font-size="11" text-anchor="end">${v.toFixed(1)}${collis.esc(unit)}</text>`;

@@ -18,7 +18,7 @@
     const t = trends[$("trend-figure").selectedIndex];
     if (!t) return;
     $("trend").innerHTML = collis.lineChart([{ label: t.figure, points: t.points, colour: "#2f6ea8" }],
-      t.injections.map((d) => ({ date: d, label: "BoNT" })), t.unit);
+      t.injections.map((d) => ({ date: d, label: "BoNT" })), t.unit, $("trend").clientWidth);
     $("trend-compared").textContent = t.compared ? `Sessions recorded the same way: ${t.compared}.` +
       (t.not_compared ? ` Not compared: ${t.not_compared} other session${t.not_compared === 1 ? "" : "s"} (exercises, trials).` : "") : "";
   }
@@ -48,7 +48,7 @@
       points.push({ date: s.recorded_on, value: r.neutral_hold.longest_hold_s });
     }
     $("progress").innerHTML = holds.length
-      ? collis.lineChart([{ label: "longest hold within 10°", points, colour: "#1b8a3a" }], [], " s")
+      ? collis.lineChart([{ label: "longest hold within 10°", points, colour: "#1b8a3a" }], [], " s", $("progress").clientWidth)
       : "<p class=notice>No hold-neutral exercises yet (Live biofeedback page).</p>";
   }
 

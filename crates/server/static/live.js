@@ -7,7 +7,7 @@
 (() => {
   const $ = collis.el;
   const AXES = [["rotation", "rotation_deg"], ["tilt", "tilt_deg"], ["flexion", "flexion_deg"]];
-  let ws = null, stream = null, audio = null, osc = null, gain = null, motionHandler = null;
+  let ws = null, stream = null, audio = null, osc = null, gain = null, motionStop = null;
   let sent = 0, answered = 0, t0 = 0, inFlight = 0;
 
   // What the patient is asked to do in each part of a sensory-trick trial.
@@ -33,6 +33,7 @@
       <div>${name}</div><div class="value" id="value-${name}">–</div></div>`;
   }
   $("dials").innerHTML = AXES.map(([n]) => dial(n)).join("");
+  $("needle-rotation").closest(".dial").classList.add("worst");
   // What the angles are measured against, as the server says when the session starts.
   let reference = null;
   function showReference(ready) {
@@ -60,6 +61,30 @@
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "feedback", ...settings() }));
   });
 
+  // The patient view (/live?view=patient&subject=…&exercise=…&seconds=…&source=…): the
+  // therapist's settings hidden (they are the subject's, saved in the record, and not changed
+  // from here), what to do in plain words, one large cue, a countdown and a clear end.
+  const query = new URLSearchParams(location.search);
+  const patientView = query.get("view") === "patient";
+  const TASKS = {
+    "hold-neutral": ["Hold your head straight", (s) => `Sit upright and look straight ahead. Keep your head there for ${s} seconds. The box tells you which way to move when you drift; green means good.`],
+    rom: ["Move your head as far as it goes", (s) => `Six movements, one at a time, about ${Math.round(s / 6)} seconds each: follow the words in the box. Go only as far as is comfortable.`],
+    "sensory-trick": ["Your sensory trick", (s) => `${s} seconds in three parts: first without your trick, then with it, then without again. The box tells you when.`],
+    relaxation: ["Relax your neck", (s) => `Sit comfortably, let your shoulders drop and breathe slowly for ${s} seconds. The box tells you if your head drifts.`],
+    free: ["Keep your head in the green", (s) => `For ${s} seconds: the box tells you which way to move; green means good.`],
+  };
+  function describeTask() {
+    const [title, text] = TASKS[$("exercise").value] ?? ["Your exercise", () => ""];
+    $("task-title").textContent = title;
+    $("task-text").textContent = text(+$("seconds").value || 60);
+  }
+  function patientLink() {
+    const q = new URLSearchParams({ view: "patient", subject: $("subject").value.trim(), exercise: $("exercise").value, seconds: $("seconds").value, source: $("source").value });
+    $("patient-link").href = `/live?${q}`;
+  }
+  for (const id of ["subject", "exercise", "seconds", "source"]) $(id).addEventListener("change", patientLink);
+  patientLink();
+
   // Settings per subject, kept in the record (the subject may not exist yet: defaults then);
   // progress from the record.
   $("subject").addEventListener("change", async () => {
@@ -83,8 +108,11 @@
       const sessions = (await collis.get(`/api/subjects/${encodeURIComponent(code)}/sessions`)).filter((s) => s.task === "hold-neutral").slice(-60);
       const points = [];
       for (const s of sessions) points.push({ date: s.recorded_on, value: (await collis.get(`/api/sessions/${s.id}`)).neutral_hold.longest_hold_s });
-      $("progress").innerHTML = points.length ? collis.lineChart([{ label: "longest hold within the zone", points, colour: "#1b8a3a" }], [], " s") : "<p class=notice>No hold-neutral sessions yet.</p>";
-    } catch (e) { $("progress").innerHTML = `<p class=notice>${collis.esc(e.message)}</p>`; }
+      $("progress").innerHTML = points.length ? collis.lineChart([{ label: "longest hold within the zone", points, colour: "#1b8a3a" }], [], " s", $("progress").clientWidth) : "<p class=notice>No hold-neutral sessions yet.</p>";
+    } catch (e) {
+      // A subject new to the record has no sessions yet: that is no error.
+      $("progress").innerHTML = `<p class=notice>${/^no subject/.test(e.message) ? "No hold-neutral sessions yet." : collis.esc(e.message)}</p>`;
+    }
   }
 
   function tone(hz) {
@@ -141,12 +169,13 @@
   function show(frame) {
     if (frame.calibrating) {
       const what = reference === "camera" ? "Sit upright, facing the camera" : "Hold the head straight, looking ahead";
-      $("status").textContent = `${what}… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? " (no face seen: come into the picture)" : "");
+      $("status").textContent = `${what}… ${frame.remaining_s.toFixed(1)} s` + (frame.face === false ? ` (${NO_FACE})` : "");
       $("cue").dataset.colour = "none"; $("cue").textContent = reference === "camera" ? "getting ready" : "calibrating";
       return;
     }
-    if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = "no face: come back into the picture"; tone(null); return; }
-    $("status").textContent = PHASES[frame.phase] ?? "Running: keep the dial needles in the green zones.";
+    if (frame.face === false) { $("cue").dataset.colour = "none"; $("cue").textContent = NO_FACE; tone(null); return; }
+    clock(frame.t);
+    $("status").textContent = PHASES[frame.phase] ?? (patientView ? "Running: do what the box says." : "Running: keep the dial needles in the green zones.");
     AXES.forEach(([n, key]) => {
       const v = frame[key];
       $(`value-${n}`).textContent = collis.deg(v);
@@ -156,8 +185,26 @@
     if (exercise === "rom") { romStep(frame); return; }
     const c = frame.cue;
     $("cue").dataset.colour = c.colour;
-    $("cue").textContent = c.in_zone ? "in the zone" : `${c.worst_deg.toFixed(0)}° ${c.worst_axis} — back toward the target`;
+    // The patient reads what to do; the therapist sees by how much too.
+    $("cue").textContent = patientView || c.in_zone ? frame.say : `${frame.say} (${c.worst_deg.toFixed(0)}° ${c.worst_axis} from the target)`;
+    // On a phone the patient view shows only the dial the cue is about.
+    AXES.forEach(([n]) => $(`needle-${n}`).closest(".dial").classList.toggle("worst", n === c.worst_axis));
     tone(c.tone_hz);
+  }
+
+  // No face in the picture: what to do about it.
+  const NO_FACE = "We cannot see your face: sit in front of the camera with light on your face";
+
+  // The countdown and progress of the exercise after the neutral hold.
+  let runStart = null;
+  function clock(t) {
+    runStart ??= t;
+    if (!exerciseSeconds) return;
+    const left = Math.max(0, exerciseSeconds - (t - runStart));
+    $("clock").hidden = false;
+    const secs = Math.ceil(left);
+    $("countdown").textContent = secs > 0 ? `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")} left` : "Time is up: working out your result…";
+    $("elapsed").value = Math.min(1, (t - runStart) / exerciseSeconds);
   }
 
   // Range of motion, guided step by step: one movement per step, in plain words, with the
@@ -225,15 +272,36 @@
     }
     if (done.session_id != null) html += `<p id="stored">Stored as session ${done.session_id}: <a href="/api/sessions/${done.session_id}/report" target="_blank">report</a>.</p>`;
     html += `<p class="notice">${collis.esc(done.notice ?? "")}</p>`;
+    if (patientView) html = patientResult(done);
+    $("cue").dataset.colour = "none";
+    $("cue").textContent = done.error ? "Stopped" : "Finished";
     $("result").innerHTML = html;
     $("status").textContent = done.completed ? "Exercise complete." : "Stopped.";
+    $("clock").hidden = true;
     if ($("subject").value.trim()) loadProgress($("subject").value.trim());
     stopSources();
   }
 
+  // The end as the patient reads it: what was done, in a sentence, and what to do next.
+  function patientResult(done) {
+    const s = done.score;
+    let html = `<h2>${done.error ? "Not finished" : "Well done: finished"}</h2>`;
+    if (done.error) html += `<p class="error">${collis.esc(done.error)}</p>`;
+    else if (s && s.neutral_hold && exercise !== "rom") {
+      const h = s.neutral_hold;
+      html += `<p>Your head was where it should be for ${h.time_within_s.toFixed(0)} of ${exerciseSeconds} seconds; your longest hold was ${h.longest_hold_s.toFixed(0)} seconds.</p>`;
+    }
+    if (s && s.range_of_motion) html += `<p>How far you got: ${reachText(s.range_of_motion)}.</p>`;
+    html += `<p><strong>What next:</strong> rest for a minute. Press Start to do it again${done.session_id != null ? ", or close this page: your therapist sees this result in your record" : ""}.</p>`;
+    html += `<p class="notice">${collis.esc(done.notice ?? "")}</p>`;
+    return html;
+  }
+
   function stopSources() {
     if (stream) { for (const t of stream.getTracks()) t.stop(); stream = null; }
-    if (motionHandler) { window.removeEventListener("devicemotion", motionHandler); motionHandler = null; }
+    $("camera").hidden = true;
+    if (motionStop) { motionStop(); motionStop = null; }
+    stopPairing(); $("pair").hidden = true;
   }
 
   function connect(path, params, onOpen, onReady) {
@@ -251,7 +319,7 @@
         $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
         $("tremor").textContent = t.present ? `tremor ${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz` : "no tremor";
         if (m.range_of_motion) { $("hold").textContent = reachText(m.range_of_motion); reachBars(m.range_of_motion); }
-        $("fps").textContent = `${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
+        $("fps").textContent = `connection: ${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
       } else if (m.type === "done") finish(m);
       else if (m.type === "warning") console.warn(m.message);
     };
@@ -260,9 +328,11 @@
   }
 
   async function startWebcam(params) {
+    if (!navigator.mediaDevices) throw Object.assign(new Error("no camera access on this page"), { name: "SecurityError" });
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     const video = $("preview");
     video.srcObject = stream;
+    $("camera").hidden = false;
     await video.play();
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth || 640; canvas.height = video.videoHeight || 480;
@@ -293,26 +363,39 @@
   }
 
   function startPhone(params) {
-    // DeviceMotion: rotationRate in °/s about the device's z (alpha), x (beta), y (gamma);
-    // accelerationIncludingGravity in m/s². Worn on a headband at the back of the head,
-    // screen facing out and upright: device x = right, y = up, z = back.
-    let seq = 0, batch = [], rate = null;
-    const send = () => { if (batch.length && ws && ws.readyState === 1) { ws.send(JSON.stringify(batch)); sent += batch.length; } batch = []; };
-    motionHandler = (e) => {
-      const r = e.rotationRate, a = e.accelerationIncludingGravity;
-      if (!r || !a || a.x == null) return;
-      if (!rate) {
-        rate = 1000 / (e.interval || 16.7);
-        connect("/api/live/imu", { ...params, rate: rate.toFixed(1), axes: "x=right,y=up,z=back", no_mag: true }, () => {});
-      }
-      const d = Math.PI / 180;
-      batch.push({ seq: seq++, t: e.timeStamp / 1000, gyr: [r.beta * d, r.gamma * d, r.alpha * d], acc: [a.x, a.y, a.z] });
-      if (batch.length >= 5) send();
-    };
-    if (typeof DeviceMotionEvent !== "undefined" && typeof DeviceMotionEvent.requestPermission === "function") {
-      DeviceMotionEvent.requestPermission().then((p) => { if (p === "granted") window.addEventListener("devicemotion", motionHandler); });
-    } else window.addEventListener("devicemotion", motionHandler);
+    const stop = collisMotion.start((rate) => {
+      connect("/api/live/imu", { ...params, rate: rate.toFixed(1), axes: collisMotion.AXES, no_mag: true }, () => {});
+    }, (batch) => { if (ws && ws.readyState === 1) { ws.send(JSON.stringify(batch)); sent += batch.length; } });
+    motionStop = stop;
   }
+
+  // A phone on the patient's head, paired by a QR code: the server gives a one-time address
+  // for the phone (shown as a QR code); once the phone streams, this page watches its session
+  // and gives the feedback here, where the patient can see and hear it.
+  let pairPoll = null;
+  async function startPaired(params) {
+    const body = { exercise: params.exercise, seconds: +params.seconds, zone: +params.zone, target: params.target, quiet: params.quiet };
+    if (params.subject) body.subject = params.subject;
+    const r = await fetch("/api/pair", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const offer = await r.json();
+    if (!r.ok) throw new Error(offer.error);
+    $("pair").hidden = false;
+    $("pair-qr").innerHTML = offer.qr_svg;
+    $("pair-url").textContent = offer.url;
+    $("pair-warning").textContent = offer.warning ?? "";
+    $("status").textContent = "Scan the QR code with the phone's camera, fasten the phone at the back of the head and press Start sensor on it.";
+    const until = performance.now() + offer.expires_s * 1000;
+    pairPoll = setInterval(async () => {
+      if (performance.now() > until) { stopPairing(); finish({ error: "The pairing code expired: press Start for a new one." }); return; }
+      const names = await collis.get("/api/live/streams").catch(() => []);
+      if (!names.includes(offer.stream)) return;
+      stopPairing();
+      $("pair").hidden = true;
+      $("status").textContent = "The phone is streaming: sit upright and look ahead.";
+      connect("/api/live/watch", { stream: offer.stream }, () => {});
+    }, 1000);
+  }
+  function stopPairing() { if (pairPoll) { clearInterval(pairPoll); pairPoll = null; } }
 
   // Surface EMG from an amplifier on a serial port (Web Serial): one text line per sample,
   // the channels' values separated by commas, spaces or tabs, in the channel unit (µV). The
@@ -362,6 +445,19 @@
     connect("/api/live/watch", { stream: names[0] }, () => {});
   }
 
+  if (patientView) {
+    document.body.classList.add("patient");
+    for (const [id, key] of [["subject", "subject"], ["exercise", "exercise"], ["seconds", "seconds"], ["source", "source"]]) {
+      const v = query.get(key);
+      const el = $(id);
+      if (v && (el.tagName !== "SELECT" || el.querySelector(`option[value="${CSS.escape(v)}"]`))) el.value = v;
+    }
+    describeTask();
+    // The subject's saved settings (zones, targets) come from the record.
+    if ($("subject").value.trim()) $("subject").dispatchEvent(new Event("change"));
+    $("start").textContent = "Start";
+  }
+
   $("setup").onsubmit = async (ev) => {
     ev.preventDefault();
     $("result").innerHTML = ""; sent = answered = inFlight = 0; t0 = performance.now();
@@ -372,7 +468,8 @@
     }
     const code = $("subject").value.trim();
     const s = settings();
-    if (code) {
+    runStart = null; $("clock").hidden = true;
+    if (code && !patientView) {
       try { await saveSettings(code, s); } catch (e) { $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`; return; }
     }
     const params = { exercise: $("exercise").value, seconds: $("seconds").value, zone: s.zone_deg, target: s.target_deg.join(","), quiet: s.quiet_when_good };
@@ -382,20 +479,38 @@
     AXES.forEach(([n]) => { $(`zone-${n}`).style.display = exercise === "rom" ? "none" : ""; });
     if (code) params.subject = code;
     $("start").disabled = true; $("stop").disabled = false;
+    // On a phone the task and the buttons fill the screen: the patient is shown the cue.
+    if (patientView) $("status").scrollIntoView({ block: "start" });
     try {
       const source = $("source").value;
       if (params.exercise.startsWith("emg-") && source !== "emg-serial") throw new Error("EMG exercises need an EMG source");
       if (source === "webcam") await startWebcam(params);
       else if (source === "phone") startPhone(params);
+      else if (source === "paired-phone") await startPaired(params);
       else if (source === "emg-serial") {
         if (!params.exercise.startsWith("emg-")) throw new Error("choose an EMG exercise (relax or activate) for an EMG source");
         await startSerial(params);
       }
       else await watchUdp();
     } catch (e) {
-      $("status").innerHTML = `<span class="error">${collis.esc(e.message)}</span>`;
+      $("status").innerHTML = `<span class="error">${collis.esc(cameraAdvice(e))}</span>`;
       $("start").disabled = false; $("stop").disabled = true;
     }
   };
-  $("stop").onclick = () => { if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "stop" })); };
+
+  // What to do when the camera cannot be opened, by the browser's reason.
+  function cameraAdvice(e) {
+    const ADVICE = {
+      NotAllowedError: "The camera was not allowed. Allow it (the camera symbol in the address bar, or the browser's site settings), then press Start again.",
+      NotFoundError: "No camera was found. Plug one in or use a device with a camera, then press Start again.",
+      NotReadableError: "The camera is in use by another program (a video call?). Close that program, then press Start again.",
+      OverconstrainedError: "The camera cannot give the picture needed. Try another camera.",
+      SecurityError: "This page may not use the camera: open it as https:// or on this computer (localhost).",
+    };
+    return ADVICE[e && e.name] ?? e.message;
+  }
+  $("stop").onclick = () => {
+    if (pairPoll) { stopSources(); finish({ error: "Stopped before the phone was paired." }); return; }
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "stop" }));
+  };
 })();

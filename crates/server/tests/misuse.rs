@@ -548,6 +548,7 @@ fn a_weak_token_is_refused_off_loopback() {
         keep_anonymous: None,
         models_dir: Some(dir.path().join("no-models")),
         udp: None,
+        tls_dir: None,
         analyze: std::sync::Arc::new(|_, _| Err("not analysed".into())),
     };
     for weak in [

@@ -64,6 +64,15 @@ pub struct ServeArgs {
     /// Store each UDP stream as a session of this subject.
     #[arg(long, value_name = "CODE")]
     pub udp_subject: Option<String>,
+    /// Serve HTTPS, with a certificate made on this computer (kept in --cert-dir): phones
+    /// give a page their motion sensors and camera only over HTTPS. The browser asks once to
+    /// trust it; compare the fingerprint printed at the start with the certificate's details.
+    #[arg(long)]
+    pub https: bool,
+    /// Where the HTTPS certificate and its key are kept (default: collis/tls under the user's
+    /// data directory).
+    #[arg(long, value_name = "DIR", requires = "https")]
+    pub cert_dir: Option<PathBuf>,
     /// Print the OpenAPI document of the REST API and exit.
     #[arg(long)]
     pub openapi: bool,
@@ -154,6 +163,16 @@ pub fn run(a: &ServeArgs) -> Result<()> {
             .map(|d| d.join("live"))
             .context("no user data directory: give --recordings DIR")?,
     };
+    let tls_dir = match (a.https, &a.cert_dir) {
+        (false, _) => None,
+        (true, Some(d)) => Some(d.clone()),
+        (true, None) => Some(
+            recordings_dir
+                .parent()
+                .map(|d| d.join("tls"))
+                .context("no user data directory: give --cert-dir DIR")?,
+        ),
+    };
     let models = a.models.clone();
     let cfg = ServerConfig {
         addr: a.addr,
@@ -191,16 +210,25 @@ pub fn run(a: &ServeArgs) -> Result<()> {
             }
             None => None,
         },
+        tls_dir,
         analyze: Arc::new(move |path: &Path, o: &UploadOptions| {
             analyze_file(path, o, models.as_deref()).map_err(|e| format!("{e:#}"))
         }),
     };
     let token = cfg.token.is_some();
-    collis_server::run(cfg, |addr| {
+    collis_server::run(cfg, |addr, tls| {
         println!(
-            "Collis is serving on http://{addr}/{} (Ctrl-C to stop). Measurements and decision support, not a diagnosis.",
+            "Collis is serving on {}://{addr}/{} (Ctrl-C to stop). Measurements and decision support, not a diagnosis.",
+            if tls.is_some() { "https" } else { "http" },
             if token { "?token=…" } else { "" }
         );
+        if let Some(tls) = tls {
+            println!(
+                "HTTPS certificate (made on this computer, self-signed): {}\n  SHA-256 fingerprint {}: the browser asks once to trust it; compare its details with this.",
+                tls.cert_path.display(),
+                tls.fingerprint
+            );
+        }
     })?;
     Ok(())
 }

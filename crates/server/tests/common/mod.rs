@@ -46,6 +46,7 @@ pub fn start(tweak: impl FnOnce(&mut ServerConfig)) -> Server {
         keep_anonymous: None,
         models_dir: Some(dir.path().join("no-models")),
         udp: None,
+        tls_dir: None,
         analyze: Arc::new(|_, _| Err("uploads are not analysed in these tests".into())),
     };
     tweak(&mut cfg);
