@@ -386,8 +386,10 @@ fn record_treatments_report_and_exports() {
             .arg(d.join("report.pdf"))
             .output()
             .unwrap();
+        // This visit on page 1, the visits across time on page 2 (issue 20: a second page
+        // rather than crowding).
         assert!(
-            text(&info).contains("Pages:           1"),
+            text(&info).contains("Pages:           2"),
             "{}",
             text(&info)
         );
@@ -401,7 +403,7 @@ fn record_treatments_report_and_exports() {
         let dark = dark_share(&page);
         // Text, axes and curves: a few per cent of a page; a blank page has none.
         assert!((0.02..0.5).contains(&dark), "dark share {dark}");
-        assert!(!d.join("page-2.pgm").exists(), "more than one page");
+        assert!(d.join("page-2.pgm").exists() && !d.join("page-3.pgm").exists());
         let o = Command::new("pdftotext")
             .args(["report.pdf", "-"])
             .current_dir(d)
@@ -413,7 +415,7 @@ fn record_treatments_report_and_exports() {
             "Angles over time",
             "Where the head points",
             "Tremor spectrum",
-            "Jerk raster",
+            "Jerks and spasms",
             "Across visits",
             "TWSTRS",
             "not a diagnosis",
@@ -422,6 +424,38 @@ fn record_treatments_report_and_exports() {
         ] {
             assert!(words.contains(needle), "PDF text lacks {needle}");
         }
+        // Print typography (issue 20): no word under 8 pt. pdftotext gives each word's box;
+        // its height is 1.15 × the font size (DejaVu Sans: 9.18 pt for 8 pt text).
+        let o = Command::new("pdftotext")
+            .args(["-bbox", "report.pdf", "-"])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        let boxes = String::from_utf8_lossy(&o.stdout);
+        let mut smallest = (f64::INFINITY, String::new());
+        for w in boxes.split("<word ").skip(1) {
+            let attr = |name: &str| -> f64 {
+                w.split(&format!("{name}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let word = w.split('>').nth(1).unwrap().split('<').next().unwrap();
+            // Arrows and signs alone have boxes of their own shape, not the text size.
+            if !word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let height = attr("yMax") - attr("yMin");
+            if height < smallest.0 {
+                smallest = (height, word.to_string());
+            }
+        }
+        eprintln!("smallest word in the PDF: {smallest:?} (pt, box height)");
+        assert!(smallest.0 >= 9.1, "text under 8 pt: {smallest:?}");
     }
 
     // Without a neutral segment rotation has no reference: no direction plot, rotation centred.
@@ -626,7 +660,7 @@ fn the_command_line_keeps_a_record_on_postgres_too() {
     );
     ok(&["report", "PG1", "-o", "pg.html", "--db", &url], d);
     let html = std::fs::read_to_string(d.join("pg.html")).unwrap();
-    assert!(html.contains("<span id=\"subject\">PG1</span>") && html.contains("Jerk raster"));
+    assert!(html.contains("<span id=\"subject\">PG1</span>") && html.contains("Jerks and spasms"));
     ok(&["export", "--out", "ex", "--db", &url], d);
     let events = std::fs::read_to_string(d.join("ex/events.csv")).unwrap();
     assert!(events.lines().count() > 1, "{events}");

@@ -108,7 +108,7 @@ fn posture_deg(axis: Axis, a: Option<&AxisStats>) -> String {
 pub const STYLE: &str = r#"
 @page { size: A4 landscape; margin: 7mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8pt; color: #222; margin: 0; width: 283mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8.5pt; color: #222; margin: 0; width: 283mm; }
 header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 2px solid #1f77b4; }
 h1 { font-size: 13pt; margin: 0 0 1mm 0; }
 h2 { font-size: 9pt; margin: 1mm 0 0.5mm 0; color: #1f4e79; }
@@ -119,13 +119,16 @@ ul { margin: 0; padding-left: 4mm; }
 p { margin: 0.5mm 0; }
 figure { margin: 0; }
 figure svg { width: 100%; height: auto; display: block; }
-figcaption { font-size: 7.5pt; color: #555; }
-table { border-collapse: collapse; width: 100%; font-size: 7.5pt; }
+figcaption { font-size: 8pt; color: #555; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3mm 1mm; text-align: left; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .better { color: #2c7a2c; } .worse { color: #b02040; }
 section { break-inside: avoid; }
-footer { font-size: 7pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
+footer { font-size: 8pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
+/* Across visits on a page of its own rather than crowding the visit's. */
+.page2 { break-before: page; }
+.page2 .cols2 { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
 "#;
 
 /// The report page.
@@ -249,22 +252,33 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         Some(t) => figure(
             &mut h,
             "fig-angles",
-            "Angles over time (bin means; + = chin right, right ear down, chin down)",
-            &plots::angles_over_time(t, r.recording.reference.rotation_referenced)?,
+            &format!(
+                "Angles over time (bin means): blue {}, orange tilt, green flexion; + = chin right, right ear down, chin down{}",
+                if r.recording.reference.rotation_referenced { "rotation" } else { "rotation (centred, no reference)" },
+                if r.recording.reference.neutral_s.is_some() { "; grey = the neutral segment" } else { "" }
+            ),
+            &plots::angles_over_time(
+                t,
+                r.recording.reference.rotation_referenced,
+                r.recording.reference.neutral_s,
+            )?,
         ),
         None if r.recording.source == collis_core::results::Source::Emg => {
             h.push_str("<p>No head angles: a surface-EMG recording alone.</p>")
         }
         None => h.push_str("<p>No angle trace in these results (analysed before schema 1.1).</p>"),
     }
-    figure(
-        &mut h,
-        "fig-jerks",
-        "Jerk raster (ticks; faint = negative direction) and spasms (bars)",
-        &plots::jerk_raster(&m.jerks.events, &m.spasms.events, r.recording.duration_s)?,
-    );
+    if m.jerks.events.is_empty() && m.spasms.events.is_empty() {
+        h.push_str("<p id=\"fig-jerks\">Jerks and spasms: none detected in this recording.</p>\n");
+    } else {
+        figure(
+            &mut h,
+            "fig-jerks",
+            "Jerks and spasms: jerks as ticks (faint = negative direction), spasms as bars",
+            &plots::jerk_raster(&m.jerks.events, &m.spasms.events, r.recording.duration_s)?,
+        );
+    }
     twstrs_table(&mut h, r);
-    trends_table(&mut h, &all_series);
     h.push_str("</div>\n<div>\n");
     match &m.trace {
         // Without a rotation reference the head's direction across is unknown.
@@ -294,7 +308,6 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         );
         emg_table(&mut h, emg);
     }
-    since_last(&mut h, d);
     treatments(&mut h, d);
     others_table(&mut h, d);
     h.push_str("</div>\n<div>\n");
@@ -307,25 +320,37 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         ),
         None => h.push_str("<p>No spectrum (recording shorter than one 4-s segment).</p>"),
     }
-    figure(
-        &mut h,
-        "fig-longitudinal",
-        "Across visits: red = botulinum toxin, purple = DBS programming, grey = this session",
-        &plots::longitudinal(
-            &all_series,
-            &injection_dates,
-            &dbs_dates,
-            Some(s.recorded_on),
-        )?,
-    );
-    let _ = writeln!(
-        h,
-        "<p class=\"meta\" id=\"protocol\">Trends, cycles and changes compare the {} sessions recorded the same way: {}.</p>",
-        d.comparable.len(),
-        esc(&d.protocol.describe())
-    );
-    cycles_table(&mut h, d, &injection_dates);
+    since_last(&mut h, d);
     h.push_str("</div>\n</main>\n");
+    // Across visits: a page of its own when there is more than this visit to show.
+    if d.comparable.len() > 1 || !injection_dates.is_empty() || !dbs_dates.is_empty() {
+        let _ = writeln!(
+            h,
+            "<section class=\"page2\" id=\"across\"><h2>Across visits — subject {code}</h2>",
+            code = esc(&d.subject.code)
+        );
+        figure(
+            &mut h,
+            "fig-longitudinal",
+            "Per visit, one panel per unit: red = botulinum toxin, purple = DBS programming, grey = the session reported",
+            &plots::longitudinal(
+                &all_series,
+                &injection_dates,
+                &dbs_dates,
+                Some(s.recorded_on),
+            )?,
+        );
+        let _ = writeln!(
+            h,
+            "<p class=\"meta\" id=\"protocol\">Trends, cycles and changes compare the {} sessions recorded the same way: {}.</p>\n<div class=\"cols2\"><div>",
+            d.comparable.len(),
+            esc(&d.protocol.describe())
+        );
+        trends_table(&mut h, &all_series);
+        h.push_str("</div><div>");
+        cycles_table(&mut h, d, &injection_dates);
+        h.push_str("</div></div></section>\n");
+    }
     let warnings = if r.warnings.is_empty() {
         String::new()
     } else {

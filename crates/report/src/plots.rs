@@ -21,6 +21,10 @@ pub const AXIS_COLOURS: [RGBColor; 3] = [
 const INJECTION: RGBColor = RGBColor(200, 30, 60);
 const DBS: RGBColor = RGBColor(120, 60, 170);
 const FONT: &str = "sans-serif";
+/// Text size in the figures, px. Each figure is drawn at about the size it is printed (its
+/// width in px ≈ its column's width on A4 at 96 px per inch), so 15 px prints at 8 pt or more,
+/// above the 8 pt that a printed page needs to be read (the record test measures the PDF).
+const TEXT: u32 = 15;
 
 /// Draw into an SVG of `size` pixels with `draw`.
 fn svg(
@@ -64,6 +68,7 @@ fn span(values: impl Iterator<Item = f64>, min_span: f64) -> (f64, f64) {
 pub fn angles_over_time(
     trace: &AngleTrace,
     rotation_referenced: bool,
+    neutral_s: Option<[f64; 2]>,
 ) -> Result<String, ReportError> {
     let offset = if rotation_referenced || trace.rows.is_empty() {
         0.0
@@ -75,45 +80,39 @@ pub fn angles_over_time(
         .iter()
         .map(|r| [r[0], r[1] - offset, r[2], r[3]])
         .collect();
-    let rotation_name = if rotation_referenced {
-        "rotation"
-    } else {
-        "rotation (centred, no reference)"
-    };
-    svg("angles over time", (520, 170), |root| {
+    svg("angles over time", (400, 160), |root| {
         let t_end = rows.last().map_or(1.0, |r| r[0] + trace.bin_s / 2.0);
         let (lo, hi) = span(rows.iter().flat_map(|r| [r[1], r[2], r[3]]), 20.0);
         let mut chart = ChartBuilder::on(root)
             .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(40)
+            .x_label_area_size(42)
+            .y_label_area_size(62)
             .build_cartesian_2d(0.0..t_end, lo..hi)?;
         chart
             .configure_mesh()
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("time (s)")
             .y_desc("angle (°)")
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, TEXT))
             .draw()?;
-        for (i, name) in [rotation_name, "tilt", "flexion"].into_iter().enumerate() {
-            let c = AXIS_COLOURS[i];
-            chart
-                .draw_series(LineSeries::new(
-                    rows.iter().map(|r| (r[0], r[i + 1])),
-                    c.stroke_width(2),
-                ))?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2))
-                });
+        // The neutral segment the angles are measured against, shaded.
+        if let Some([a, b]) = neutral_s {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(a, lo), (b, hi)],
+                BLACK.mix(0.1).filled(),
+            )))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()?;
+        // No legend box over the data: the caption names the colours.
+        for i in 0..3 {
+            chart.draw_series(LineSeries::new(
+                rows.iter().map(|r| (r[0], r[i + 1])),
+                AXIS_COLOURS[i].stroke_width(2),
+            ))?;
+        }
         Ok(())
     })
 }
@@ -122,7 +121,7 @@ pub fn angles_over_time(
 /// right), flexion up and down (up = chin up), rings every 10° from neutral; each dot is one
 /// bin of the trace, the cross the median posture.
 pub fn head_direction(trace: &AngleTrace, median: [Option<f64>; 3]) -> Result<String, ReportError> {
-    svg("head direction", (300, 300), |root| {
+    svg("head direction", (250, 250), |root| {
         let far = trace
             .rows
             .iter()
@@ -131,15 +130,19 @@ pub fn head_direction(trace: &AngleTrace, median: [Option<f64>; 3]) -> Result<St
         let r_max = (far / 10.0).ceil() * 10.0 + 5.0;
         let mut chart = ChartBuilder::on(root)
             .margin(6)
-            .x_label_area_size(26)
-            .y_label_area_size(34)
+            .x_label_area_size(40)
+            .y_label_area_size(52)
             .build_cartesian_2d(-r_max..r_max, -r_max..r_max)?;
         chart
             .configure_mesh()
             .disable_mesh()
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("← left   rotation (°)   right →")
             .y_desc("↓ down  flexion (°)  up ↑")
-            .label_style((FONT, 11))
+            .label_style((FONT, TEXT))
             .draw()?;
         let mut ring = 10.0;
         while ring < r_max {
@@ -153,7 +156,7 @@ pub fn head_direction(trace: &AngleTrace, median: [Option<f64>; 3]) -> Result<St
             chart.draw_series(std::iter::once(Text::new(
                 format!("{ring:.0}°"),
                 (ring * 0.72, ring * 0.72),
-                (FONT, 10).into_font().color(&BLACK.mix(0.5)),
+                (FONT, TEXT).into_font().color(&BLACK.mix(0.5)),
             )))?;
             ring += 10.0;
         }
@@ -186,21 +189,23 @@ pub fn tremor_spectrum(
     band_hz: [f64; 2],
     peak_hz: Option<f64>,
 ) -> Result<String, ReportError> {
-    svg("tremor spectrum", (520, 170), |root| {
+    svg("tremor spectrum", (410, 160), |root| {
         let floor = 1e-6;
         let f_end = s.start_hz + s.df_hz * (s.density.len().max(2) - 1) as f64;
         let top = s.density.iter().copied().fold(floor * 10.0, f64::max) * 2.0;
         let mut chart = ChartBuilder::on(root)
             .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(52)
+            .x_label_area_size(42)
+            .y_label_area_size(70)
             .build_cartesian_2d(s.start_hz..f_end, (floor..top).log_scale())?;
         chart
             .configure_mesh()
+            .x_labels(7)
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("frequency (Hz)")
             .y_desc(format!("{} PSD (°²/Hz)", s.axis))
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, TEXT))
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
         chart.draw_series(std::iter::once(Rectangle::new(
@@ -222,7 +227,7 @@ pub fn tremor_spectrum(
             chart.draw_series(std::iter::once(Text::new(
                 format!("tremor {f:.2} Hz"),
                 (f + 0.2, top / 4.0),
-                (FONT, 12).into_font().color(&INJECTION),
+                (FONT, TEXT).into_font().color(&INJECTION),
             )))?;
         }
         Ok(())
@@ -235,13 +240,13 @@ pub fn jerk_raster(
     spasms: &[SpasmEvent],
     duration_s: f64,
 ) -> Result<String, ReportError> {
-    svg("jerk raster", (520, 105), |root| {
+    svg("jerk raster", (400, 95), |root| {
         let names = ["flexion", "tilt", "rotation"];
         let row = |a: collis_core::Axis| 2.0 - (a as usize) as f64;
         let mut chart = ChartBuilder::on(root)
             .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(60)
+            .x_label_area_size(36)
+            .y_label_area_size(72)
             .build_cartesian_2d(0.0..duration_s.max(1.0), -0.5..2.5)?;
         chart
             .configure_mesh()
@@ -256,7 +261,7 @@ pub fn jerk_raster(
                 }
             })
             .x_desc("time (s)")
-            .label_style((FONT, 12))
+            .label_style((FONT, TEXT))
             .draw()?;
         chart.draw_series(spasms.iter().map(|s| {
             let y = row(s.axis);
@@ -279,7 +284,7 @@ pub fn jerk_raster(
             chart.draw_series(std::iter::once(Text::new(
                 "no jerks or spasms detected",
                 (duration_s.max(1.0) * 0.35, 1.0),
-                (FONT, 13).into_font().color(&BLACK.mix(0.6)),
+                (FONT, TEXT).into_font().color(&BLACK.mix(0.6)),
             )))?;
         }
         Ok(())
@@ -291,11 +296,11 @@ pub fn jerk_raster(
 /// (< 100 ms, myoclonus support) in red.
 pub fn emg_bursts(channels: &[EmgChannel], duration_s: f64) -> Result<String, ReportError> {
     let rows = channels.len().max(1);
-    svg("EMG bursts", (520, 40 + 22 * rows as u32), |root| {
+    svg("EMG bursts", (400, 50 + 24 * rows as u32), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(70)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
             .build_cartesian_2d(0.0..duration_s.max(1.0), -0.5..(rows as f64 - 0.5))?;
         let labels: Vec<String> = channels.iter().map(|c| c.label.clone()).collect();
         chart
@@ -312,7 +317,7 @@ pub fn emg_bursts(channels: &[EmgChannel], duration_s: f64) -> Result<String, Re
                 }
             })
             .x_desc("time (s)")
-            .label_style((FONT, 12))
+            .label_style((FONT, TEXT))
             .draw()?;
         for (i, c) in channels.iter().enumerate() {
             let y = (rows - 1 - i) as f64;
@@ -343,14 +348,14 @@ pub fn emg_bursts(channels: &[EmgChannel], duration_s: f64) -> Result<String, Re
 /// dashed. Channels without an envelope (results before schema 1.3) get a note.
 pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String, ReportError> {
     let rows = channels.len().max(1);
-    svg("EMG envelopes", (520, 20 + 95 * rows as u32), |root| {
+    svg("EMG envelopes", (400, 20 + 95 * rows as u32), |root| {
         let t_end = duration_s.max(1.0);
         for (c, area) in channels.iter().zip(root.split_evenly((rows, 1))) {
             let Some(env) = &c.envelope else {
                 area.draw(&Text::new(
                     format!("{}: no envelope in these results", c.label),
                     (80, 40),
-                    (FONT, 12).into_font().color(&BLACK.mix(0.6)),
+                    (FONT, TEXT).into_font().color(&BLACK.mix(0.6)),
                 ))?;
                 continue;
             };
@@ -369,9 +374,9 @@ pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String,
             };
             let mut chart = ChartBuilder::on(&area)
                 .margin(4)
-                .x_label_area_size(22)
-                .y_label_area_size(70)
-                .caption(&c.label, (FONT, 12))
+                .x_label_area_size(30)
+                .y_label_area_size(80)
+                .caption(&c.label, (FONT, TEXT))
                 .build_cartesian_2d(0.0..t_end, (floor..top).log_scale())?;
             chart
                 .configure_mesh()
@@ -379,7 +384,7 @@ pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String,
                 .y_labels(4)
                 .y_desc(unit)
                 .y_label_formatter(&|v| format!("{v:.3}"))
-                .label_style((FONT, 11))
+                .label_style((FONT, TEXT))
                 .draw()?;
             chart.draw_series(c.bursts.iter().map(|b| {
                 let colour = if b.short { INJECTION } else { AXIS_COLOURS[1] };
@@ -407,15 +412,45 @@ pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String,
     })
 }
 
-/// The longitudinal chart: the angle figures (top) and the scores (bottom) per visit, with
-/// botulinum toxin injections (red) and DBS programming (purple) marked on the same time axis.
+/// The longitudinal chart, one panel per unit (angles in °, jerk rate per minute, TWSTRS
+/// points, diary pain out of 10: no shared "score" axis), each with the figures it has over
+/// the visits, botulinum toxin injections (red) and DBS programming (purple) marked on the
+/// same time axis, the session reported shaded, and the legend beside the panel, not on the
+/// data. Drawn at the full width of a printed page.
 pub fn longitudinal(
     series: &[(Figure, Vec<Point>)],
     injections: &[NaiveDate],
     dbs: &[NaiveDate],
     current: Option<NaiveDate>,
 ) -> Result<String, ReportError> {
-    svg("longitudinal chart", (560, 440), |root| {
+    let groups: [(&str, &[Figure]); 4] = [
+        (
+            "angle (°)",
+            &[
+                Figure::Rotation,
+                Figure::Tilt,
+                Figure::Flexion,
+                Figure::TremorAmplitude,
+            ],
+        ),
+        ("jerks (/min)", &[Figure::JerkRate]),
+        ("TWSTRS (points)", &[Figure::TwstrsSubtotal]),
+        ("pain (/10)", &[Figure::Pain]),
+    ];
+    let shown: Vec<(&str, Vec<&(Figure, Vec<Point>)>)> = groups
+        .iter()
+        .map(|(desc, figures)| {
+            (
+                *desc,
+                series.iter().filter(|(f, _)| figures.contains(f)).collect(),
+            )
+        })
+        .filter(|(_, chosen): &(&str, Vec<_>)| !chosen.is_empty())
+        .collect();
+    // The angles' panel holds four lines; the others one each.
+    let panel_h = |desc: &str| if desc.starts_with("angle") { 130 } else { 90 };
+    let height: u32 = shown.iter().map(|(d, _)| panel_h(d)).sum::<u32>().max(90);
+    svg("longitudinal chart", (1040, height), |root| {
         let dates = series
             .iter()
             .flat_map(|(_, p)| p.iter().map(|p| p.date))
@@ -426,7 +461,7 @@ pub fn longitudinal(
         let (Some(first), Some(last)) = (first, last) else {
             root.draw(&Text::new(
                 "no sessions or treatments yet",
-                (180, 200),
+                (400, 60),
                 (FONT, 14).into_font(),
             ))?;
             return Ok(());
@@ -438,22 +473,6 @@ pub fn longitudinal(
                 .format("%Y-%m-%d")
                 .to_string()
         };
-        let panels = root.split_evenly((2, 1));
-        let groups: [(&str, &[Figure]); 2] = [
-            (
-                "angle (°)",
-                &[
-                    Figure::Rotation,
-                    Figure::Tilt,
-                    Figure::Flexion,
-                    Figure::TremorAmplitude,
-                ],
-            ),
-            (
-                "score",
-                &[Figure::TwstrsSubtotal, Figure::Pain, Figure::JerkRate],
-            ),
-        ];
         let colours = [
             AXIS_COLOURS[0],
             AXIS_COLOURS[1],
@@ -463,26 +482,35 @@ pub fn longitudinal(
             RGBColor(188, 189, 34),
             RGBColor(127, 127, 127),
         ];
-        for (panel, (y_desc, figures)) in panels.iter().zip(groups) {
-            let chosen: Vec<&(Figure, Vec<Point>)> =
-                series.iter().filter(|(f, _)| figures.contains(f)).collect();
+        let mut rest = root.clone();
+        let mut panels = Vec::new();
+        for (desc, _) in &shown {
+            let (panel, below) = rest.split_vertically(panel_h(desc));
+            panels.push(panel);
+            rest = below;
+        }
+        for (panel, (y_desc, chosen)) in panels.iter().zip(&shown) {
+            // The legend's own strip at the right.
+            let (plot, legend) = panel.split_horizontally(840);
             let top = chosen
                 .iter()
                 .flat_map(|(_, p)| p.iter().map(|p| p.value))
                 .fold(1.0_f64, f64::max)
                 * 1.15;
-            let mut chart = ChartBuilder::on(panel)
+            let mut chart = ChartBuilder::on(&plot)
                 .margin(4)
+                .margin_top(14)
                 .x_label_area_size(24)
-                .y_label_area_size(44)
+                .y_label_area_size(64)
                 .build_cartesian_2d(-4.0..x_end, 0.0..top)?;
             chart
                 .configure_mesh()
                 .light_line_style(WHITE)
                 .x_label_formatter(&label)
                 .x_labels(8)
-                .y_desc(y_desc)
-                .label_style((FONT, 11))
+                .y_labels(4)
+                .y_desc(*y_desc)
+                .label_style((FONT, TEXT))
                 .draw()?;
             for (d, colour, name) in injections
                 .iter()
@@ -493,11 +521,13 @@ pub fn longitudinal(
                     vec![(x(*d), 0.0), (x(*d), top)],
                     colour.mix(0.7).stroke_width(2),
                 )))?;
-                chart.draw_series(std::iter::once(Text::new(
+                // The marker's name above the plotting area, off the data.
+                let (px, _) = chart.backend_coord(&(x(*d), top));
+                plot.draw(&Text::new(
                     name,
-                    (x(*d) + 0.8, top * 0.97),
-                    (FONT, 11).into_font().color(&colour),
-                )))?;
+                    (px + 2, 1),
+                    (FONT, TEXT).into_font().color(&colour),
+                ))?;
             }
             if let Some(c) = current {
                 chart.draw_series(std::iter::once(Rectangle::new(
@@ -505,30 +535,28 @@ pub fn longitudinal(
                     BLACK.mix(0.08).filled(),
                 )))?;
             }
-            for (figure, points) in chosen {
+            for (k, (figure, points)) in chosen.iter().enumerate() {
                 let colour = colours[Figure::ALL.iter().position(|f| f == figure).unwrap_or(0)];
-                chart
-                    .draw_series(LineSeries::new(
-                        points.iter().map(|p| (x(p.date), p.value)),
-                        colour.stroke_width(2),
-                    ))?
-                    .label(format!("{} ({})", figure.label(), figure.unit()))
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-                    });
+                chart.draw_series(LineSeries::new(
+                    points.iter().map(|p| (x(p.date), p.value)),
+                    colour.stroke_width(2),
+                ))?;
                 chart.draw_series(
                     points
                         .iter()
                         .map(|p| Circle::new((x(p.date), p.value), 3, colour.filled())),
                 )?;
+                let y = 20 + 20 * k as i32;
+                legend.draw(&PathElement::new(
+                    vec![(8, y), (28, y)],
+                    colour.stroke_width(3),
+                ))?;
+                legend.draw(&Text::new(
+                    format!("{} ({})", figure.label(), figure.unit()),
+                    (34, y - 7),
+                    (FONT, TEXT).into_font(),
+                ))?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.3))
-                .label_font((FONT, 11))
-                .draw()?;
         }
         Ok(())
     })
