@@ -412,6 +412,9 @@ pub fn emg_envelopes(channels: &[EmgChannel], duration_s: f64) -> Result<String,
     })
 }
 
+/// One figure's points over the visits.
+type FigureSeries = (Figure, Vec<Point>);
+
 /// The longitudinal chart, one panel per unit (angles in °, jerk rate per minute, TWSTRS
 /// points, diary pain out of 10: no shared "score" axis), each with the figures it has over
 /// the visits, botulinum toxin injections (red) and DBS programming (purple) marked on the
@@ -437,7 +440,7 @@ pub fn longitudinal(
         ("TWSTRS (points)", &[Figure::TwstrsSubtotal]),
         ("pain (/10)", &[Figure::Pain]),
     ];
-    let shown: Vec<(&str, Vec<&(Figure, Vec<Point>)>)> = groups
+    let shown: Vec<(&str, Vec<&FigureSeries>)> = groups
         .iter()
         .map(|(desc, figures)| {
             (
