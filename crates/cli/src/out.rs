@@ -56,6 +56,49 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// A table on standard output: tab-separated when it goes to a pipe or a file (one field per
+/// tab, for `cut` and spreadsheets), in aligned columns on a terminal ([`table_lines`]), so
+/// that one command serves both readers.
+pub fn table(rows: &[Vec<String>]) -> std::io::Result<()> {
+    use std::io::IsTerminal;
+    let aligned = std::io::stdout().is_terminal();
+    table_lines(rows, aligned)
+        .iter()
+        .try_for_each(|line| outln!("{line}"))
+}
+
+/// The lines of a table: fields joined by tabs, or `aligned` in columns (the first left, the
+/// others, numbers, right; two spaces between). Written here rather than taken from a table
+/// crate: the two forms of a few short rows are a dozen lines.
+pub fn table_lines(rows: &[Vec<String>], aligned: bool) -> Vec<String> {
+    if !aligned {
+        return rows.iter().map(|r| r.join("\t")).collect();
+    }
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|k| {
+            rows.iter()
+                .filter_map(|r| r.get(k))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(k, c)| match k {
+                    0 => format!("{c:<w$}", w = widths[0]),
+                    _ => format!("{c:>w$}", w = widths[k]),
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,37 +111,20 @@ mod tests {
             "a\\u{1b}[31mred\\u{9b}2J\\tb\\nc\\u{202e}d\\u{7f}"
         );
     }
-}
 
-/// A table on standard output: tab-separated when it goes to a pipe or a file (one field per
-/// tab, for `cut` and spreadsheets), in aligned columns on a terminal (the first left, the
-/// numbers right), so that one command serves both readers. Written here rather than taken
-/// from a table crate: the two forms of a few short rows are a dozen lines.
-pub fn table(rows: &[Vec<String>]) -> std::io::Result<()> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return rows.iter().try_for_each(|r| outln!("{}", r.join("\t")));
+    #[test]
+    fn tables_align_on_a_terminal_and_are_tab_separated_otherwise() {
+        let rows = vec![
+            vec!["figure".to_string(), "visits".into()],
+            vec!["|rotation| (°)".into(), "19".into()],
+        ];
+        assert_eq!(
+            table_lines(&rows, false),
+            ["figure\tvisits", "|rotation| (°)\t19"]
+        );
+        assert_eq!(
+            table_lines(&rows, true),
+            ["figure          visits", "|rotation| (°)      19"]
+        );
     }
-    let width = |k: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(k))
-            .map(|c| c.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..rows.iter().map(Vec::len).max().unwrap_or(0))
-        .map(width)
-        .collect();
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(k, c)| match k {
-                0 => format!("{c:<w$}", w = widths[0]),
-                _ => format!("{c:>w$}", w = widths[k]),
-            })
-            .collect();
-        outln!("{}", cells.join("  ").trim_end())?;
-    }
-    Ok(())
 }
