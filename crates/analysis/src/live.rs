@@ -6,6 +6,13 @@
 //! hold becomes the reference, exactly as `--neutral START:END` does for a file. From then on
 //! every sample gives clinical angles and a feedback cue ([`crate::feedback`]). A running
 //! [`Analyzer`] over the same angles gives the tremor and hold figures for display at any time.
+//! A head sensor cannot tell where the patient's true neutral is: a patient held in a turn
+//! reads 0° when the hold is the reference. What it can tell is the hold's tilt and flexion
+//! against gravity, as far as the sensor sits on the head as its mounting says
+//! ([`LiveHead::hold_level_deg`]); beyond the feedback zone the session says so in words
+//! ([`hold_level_warning`]), so the therapist and the patient know the angles are measured
+//! from a posture that was not upright.
+//!
 //! The session's results are the offline analysis of its buffered samples
 //! ([`crate::results::analyze_samples`] with the calibration hold as the neutral segment), so a
 //! saved live session reads the same as the file it is saved as.
@@ -15,7 +22,7 @@ use crate::feedback::{Cue, FeedbackSettings};
 use crate::head_angles::{HeadAngleStage, QuatMean};
 use crate::orientation::Orientation;
 use collis_core::results::Task;
-use collis_core::{AngleSample, ImuSample, Mounting};
+use collis_core::{angles_from_head_quat, AngleSample, Axis, ImuSample, Mounting};
 
 /// Default neutral hold at the start of a live session, seconds.
 pub const DEFAULT_CALIBRATION_S: f64 = 3.0;
@@ -67,6 +74,7 @@ pub struct LiveHead {
     neutral: QuatMean,
     start_s: Option<f64>,
     calibrated: bool,
+    hold_level_deg: Option<[f64; 2]>,
     analyzer: Analyzer,
 }
 
@@ -78,6 +86,7 @@ impl LiveHead {
             neutral: QuatMean::default(),
             start_s: None,
             calibrated: false,
+            hold_level_deg: None,
             analyzer: Analyzer::new(AnalysisConfig {
                 rate_hz: cfg.rate_hz,
                 rotation_referenced: true,
@@ -118,6 +127,8 @@ impl LiveHead {
                 };
             }
             if let Some(n) = self.neutral.mean() {
+                let level = angles_from_head_quat(&n);
+                self.hold_level_deg = Some([level.tilt_deg, level.flexion_deg]);
                 self.stage.set_neutral(n);
             }
             self.calibrated = true;
@@ -130,10 +141,33 @@ impl LiveHead {
         }
     }
 
+    /// The head's `[tilt, flexion]` against gravity during the neutral hold, degrees, as far as
+    /// the sensor sits on the head as its mounting says; `None` until the hold is over.
+    pub fn hold_level_deg(&self) -> Option<[f64; 2]> {
+        self.hold_level_deg
+    }
+
     /// Every analysis of the angles so far (after the neutral hold), for display.
     pub fn snapshot(&self) -> Analysis {
         self.analyzer.snapshot()
     }
+}
+
+/// Words for a neutral hold that was not level: its tilt or flexion against gravity beyond the
+/// feedback zone ([`crate::feedback::DEFAULT_ZONE_DEG`], TWSTRS's 10°: Consky & Lang 1994,
+/// clinical.md), with the sensor's fit as its uncertainty; `None` when level within it.
+pub fn hold_level_warning(level_deg: [f64; 2]) -> Option<String> {
+    let off: Vec<String> = [(Axis::Tilt, level_deg[0]), (Axis::Flexion, level_deg[1])]
+        .into_iter()
+        .filter(|(_, v)| v.abs() > crate::feedback::DEFAULT_ZONE_DEG)
+        .map(|(axis, v)| axis.posture_words(v))
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "At the start the head was not upright against gravity: {} (as the sensor sits on the head, give or take a few degrees). The angles are measured from that posture: if it is not the patient's neutral, start again with the head held upright, or set a target.",
+            off.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -173,6 +207,13 @@ mod tests {
                 }
             }
         }
+        // The hold's level against gravity is known, within the zone: no warning.
+        let [tilt, flexion] = live.hold_level_deg().unwrap();
+        assert!(
+            (tilt - 5.0).abs() < 1.0 && (flexion + 4.0).abs() < 1.0,
+            "{tilt} {flexion}"
+        );
+        assert!(hold_level_warning([tilt, flexion]).is_none());
         // After the hold at 5° tilt / −4° flexion, the same posture reads as neutral.
         let Some(LiveOutput::Angles { sample, cue }) = last else {
             panic!("no angles after the hold")
@@ -197,5 +238,28 @@ mod tests {
         assert!((sample.angles_deg[1] - 20.0).abs() < 1.0, "{sample:?}");
         assert!(!cue.in_zone && cue.worst_axis == collis_core::Axis::Tilt);
         assert!(live.snapshot().measurements.neutral_hold.time_within_s < 10.0);
+    }
+
+    #[test]
+    fn a_hold_tilted_against_gravity_is_told_in_words() {
+        let mut live = LiveHead::new(LiveConfig::new(100.0));
+        let held = HeadAngles {
+            rotation_deg: 0.0,
+            tilt_deg: 18.0,
+            flexion_deg: -12.0,
+        };
+        for i in 0..=300 {
+            live.push(&still(i as f64 / 100.0, held));
+        }
+        let level = live.hold_level_deg().unwrap();
+        assert!(
+            (level[0] - 18.0).abs() < 1.0 && (level[1] + 12.0).abs() < 1.0,
+            "{level:?}"
+        );
+        let w = hold_level_warning(level).unwrap();
+        assert!(
+            w.contains("toward the right shoulder (right laterocollis)") && w.contains("chin up"),
+            "{w}"
+        );
     }
 }

@@ -565,6 +565,13 @@ fn live_hold_neutral_exercise_measures_true_angles_and_is_stored() {
     let delivered = acct["delivered"].as_u64().unwrap();
     assert!(delivered as usize >= ((n1 - n0 + 25.0) * 100.0) as usize);
     assert!(done["latency"]["p99_ms"].as_f64().unwrap() < 50.0);
+    // The simulated hold is upright: its level against gravity says so, no warning.
+    let level = &done["hold_level"];
+    eprintln!("hold level against gravity: {level}");
+    for k in ["tilt_deg", "flexion_deg"] {
+        assert!(level[k].as_f64().unwrap().abs() < 3.0, "{level}");
+    }
+    assert!(level["warning"].is_null(), "{level}");
     // Scored and stored: the TWSTRS hold item of a 28° torticollis is 4 (< 15 s within 10°).
     let score = &done["score"];
     assert_eq!(score["twstrs_hold_item"]["score"], 4, "{score}");
@@ -1580,12 +1587,28 @@ fn the_phone_page_streams_its_motion_sensors_through_a_hold_exercise_in_headless
         &pw,
         "phone.mjs",
         &srv.addr,
-        &[out.as_os_str(), "PH-01".as_ref(), "5".as_ref()],
+        &[
+            out.as_os_str(),
+            "PH-01".as_ref(),
+            "5".as_ref(),
+            "15".as_ref(),
+        ],
     );
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(&out).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
     let done = &b["done"];
+    // The head was held 15° off upright (the phone's x, the head's right, up: left ear down).
+    // The hold is the reference, so the exercise reads it as neutral, but the page says in
+    // words that the start was not upright against gravity (issue 20).
+    eprintln!("hold level: {} — page: {}", done["hold_level"], b["level"]);
+    let tilt = done["hold_level"]["tilt_deg"].as_f64().unwrap();
+    assert!((tilt + 15.0).abs() < 2.0, "{}", done["hold_level"]);
+    let level = b["level"].as_str().unwrap_or_default();
+    assert!(
+        level.contains("not upright") && level.contains("toward the left shoulder"),
+        "{level}"
+    );
     assert_eq!(done["completed"], true, "{done}");
     assert!(b["angles"].as_u64().unwrap() > 500, "{}", b["angles"]);
     // A head swaying by 1° held 5 s after the hold: within the zone the whole time.

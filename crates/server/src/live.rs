@@ -646,8 +646,22 @@ impl Stream {
             },
             "hold": m.neutral_hold,
             "range_of_motion": m.range_of_motion,
+            "hold_level": self.hold_level(),
             "accounting": self.accounting(),
         })
+    }
+
+    /// The neutral hold's tilt and flexion against gravity, and the words when it was not
+    /// level ([`collis_analysis::live::hold_level_warning`]); null until the hold is over.
+    fn hold_level(&self) -> Value {
+        self.live
+            .hold_level_deg()
+            .map_or(Value::Null, |[tilt, flexion]| {
+                json!({
+                    "tilt_deg": tilt, "flexion_deg": flexion,
+                    "warning": collis_analysis::live::hold_level_warning([tilt, flexion]),
+                })
+            })
     }
 
     /// Counts samples against the flood limit; false when the stream sends too fast.
@@ -884,6 +898,7 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
         "completed": s.done,
         "error": error,
         "accounting": s.accounting(),
+        "hold_level": s.hold_level(),
         "latency": latency,
         "notice": collis_core::results::NOTICE,
     });

@@ -319,6 +319,8 @@
         $("hold").textContent = `within zone ${h.time_within_s.toFixed(1)} s (longest ${h.longest_hold_s.toFixed(1)} s)`;
         $("tremor").textContent = t.present ? `tremor ${t.amplitude_deg.toFixed(2)}° at ${t.frequency_hz.toFixed(1)} Hz` : "no tremor";
         if (m.range_of_motion) { $("hold").textContent = reachText(m.range_of_motion); reachBars(m.range_of_motion); }
+        // A head sensor's hold that was not upright against gravity: said, not hidden.
+        if (m.hold_level) { $("level").hidden = !m.hold_level.warning; $("level").textContent = m.hold_level.warning ?? ""; }
         $("fps").textContent = `connection: ${(answered / ((performance.now() - t0) / 1000)).toFixed(1)} updates/s`;
       } else if (m.type === "done") finish(m);
       else if (m.type === "warning") console.warn(m.message);
@@ -461,6 +463,7 @@
   $("setup").onsubmit = async (ev) => {
     ev.preventDefault();
     $("result").innerHTML = ""; sent = answered = inFlight = 0; t0 = performance.now();
+    $("level").hidden = true;
     $("bars").hidden = true; $("dials").hidden = false; barLabels = "";
     if ($("sound").checked && !audio) {
       audio = new AudioContext(); osc = audio.createOscillator(); gain = audio.createGain();
