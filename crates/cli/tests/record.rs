@@ -352,12 +352,27 @@ fn record_treatments_report_and_exports() {
         "▼ -15.",
         ">no change<",
         "of 35, higher = worse",
+        // Issue 20: a plain summary, the diary's TWSTRS-2 subscales, the clinician's fields,
+        // the evidence in words rather than field names.
+        "In plain words:</b>",
+        "Patient-reported</b>",
+        "Rated by the clinician",
+        "Signature",
+        "5th percentile",
         "botulinum toxin incobotulinumtoxinA (100 U) on 2026-01-10",
         "DBS programming on 2026-02-01",
         ">\nBoNT\n</text>",
         ">\nDBS\n</text>",
     ] {
         assert!(html.contains(needle), "report lacks {needle}");
+    }
+    for field in [
+        "fraction_deviated",
+        "maximal_share",
+        "deviation_p95",
+        "posture.",
+    ] {
+        assert!(!html.contains(field), "a field name in the report: {field}");
     }
     if let Some(jar) = vnu_jar() {
         assert_eq!(

@@ -125,6 +125,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.3mm 1mm; text-align: left; ve
 td.n { text-align: right; white-space: nowrap; }
 .better { color: #2c7a2c; } .worse { color: #b02040; }
 section { break-inside: avoid; }
+.sign { margin-top: 2mm; white-space: nowrap; }
 footer { font-size: 8pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
 /* Across visits on a page of its own rather than crowding the visit's. */
 .page2 { break-before: page; }
@@ -199,6 +200,16 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         m.spasms.count,
         m.twstrs.machine_subtotal,
         m.twstrs.machine_subtotal_max
+    );
+    let _ = writeln!(
+        h,
+        "<p id=\"plain\"><b>In plain words:</b> {}</p>",
+        esc(&plain_summary(r))
+    );
+    let _ = writeln!(
+        h,
+        "<p id=\"patient-reported\"><b>Patient-reported</b> (TWSTRS-2, self-rated in the diary): {}</p>",
+        esc(&diary_subscales(&d.diary, s.recorded_on))
     );
     if !m.not_assessed.is_empty() {
         let items: Vec<String> = m
@@ -309,6 +320,7 @@ pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {
         emg_table(&mut h, emg);
     }
     treatments(&mut h, d);
+    clinician_items(&mut h, r);
     others_table(&mut h, d);
     h.push_str("</div>\n<div>\n");
     match &m.tremor.spectrum {
@@ -416,6 +428,130 @@ fn emg_table(h: &mut String, emg: &collis_core::emg::Emg) {
     h.push_str("</table></section>");
 }
 
+/// The visit in one sentence a patient could read: the posture in clinical words on each axis
+/// beyond the TWSTRS "none" band, the tremor, the jerks and spasms.
+fn plain_summary(r: &Results) -> String {
+    let m = &r.measurements;
+    let p = &m.posture;
+    let turned: Vec<String> = [
+        (Axis::Rotation, p.rotation_deg.as_ref()),
+        (Axis::Tilt, p.tilt_deg.as_ref()),
+        (Axis::Flexion, p.flexion_deg.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(axis, a)| {
+        let a = a?;
+        axis.posture_name(a.median)?;
+        Some(format!("{} {}", axis.name(), axis.posture_words(a.median)))
+    })
+    .collect();
+    let posture = if turned.is_empty() {
+        format!(
+            "the head is within {:.0}° of neutral on every axis measured",
+            collis_core::axis::NONE_BELOW_DEG
+        )
+    } else {
+        format!("the head is held off neutral: {}", turned.join("; "))
+    };
+    let tremor = match (
+        m.tremor.present,
+        m.tremor.frequency_hz,
+        m.tremor.amplitude_deg,
+    ) {
+        (true, Some(f), Some(a)) => format!("a head tremor at {f:.1} Hz, {a:.1}° in size"),
+        _ if m.tremor.criterion.starts_with("not analysed") => "tremor not assessed".into(),
+        _ => "no head tremor by the criterion".into(),
+    };
+    let events = match (m.jerks.count, m.spasms.count) {
+        (0, 0) => "no jerks or spasms".to_string(),
+        (j, sp) => format!("{j} jerk(s) and {sp} spasm(s)"),
+    };
+    format!(
+        "during this {:.0}-s recording {posture}; {tremor}; {events}.",
+        r.recording.duration_s
+    )
+}
+
+/// The TWSTRS-2 disability (0–30) and pain (0–20) subscales the patient rated in the diary, the
+/// latest on or before `on` (Comella 2016; clinical.md: full TWSTRS = severity 35 + disability
+/// 30 + pain 20), or that there are none.
+fn diary_subscales(diary: &[DiaryEntry], on: chrono::NaiveDate) -> String {
+    let latest = diary
+        .iter()
+        .filter(|e| e.entry_on <= on && (e.twstrs_disability.is_some() || e.twstrs_pain.is_some()))
+        .max_by_key(|e| e.entry_on);
+    match latest {
+        None => "no TWSTRS-2 disability or pain ratings in the diary up to this visit".into(),
+        Some(e) => {
+            let n = |v: Option<i64>, max: u32| {
+                v.map_or("not rated".into(), |v| format!("{v} of {max}"))
+            };
+            format!(
+                "disability {}, pain {} (diary of {}; higher = worse)",
+                n(e.twstrs_disability, 30),
+                n(e.twstrs_pain, 20),
+                e.entry_on
+            )
+        }
+    }
+}
+
+/// The TWSTRS severity items the machine does not score for this recording, with their ranges,
+/// as fields for the clinician to fill in on paper, with name, signature and date (Consky &
+/// Lang 1994; clinical.md, "TWSTRS severity subscale").
+fn clinician_items(h: &mut String, r: &Results) {
+    let t = &r.measurements.twstrs;
+    let mut items = vec![
+        ("lateral shift", 1),
+        ("sagittal shift", 1),
+        ("shoulder elevation / anterior displacement", 3),
+    ];
+    if r.measurements.sensory_trick.is_none() {
+        items.push(("effect of sensory tricks", 2));
+    }
+    if t.range_of_motion.is_none() {
+        items.push(("range of motion without tricks", 4));
+    }
+    if t.hold_within_10deg.is_none() {
+        items.push(("time within 10° of neutral (up to 60 s)", 4));
+    }
+    h.push_str("<section id=\"clinician\"><h2>Rated by the clinician</h2><table>");
+    for (item, max) in items {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">____ / {max}</td></tr>",
+            esc(item)
+        );
+    }
+    h.push_str("<tr><td>severity total (machine + clinician)</td><td class=\"n\">____ / 35</td></tr></table>");
+    h.push_str("<p class=\"sign\">Name ______________ Signature ______________ Date __________</p></section>");
+}
+
+/// One piece of a TWSTRS item's evidence in words, not as the results' field names:
+/// "median −28.2°", "5 % of the time beyond −30.5°", "deviated > 5° 97 % of the time".
+fn evidence_words(e: &collis_core::results::Evidence) -> String {
+    let v = e.value;
+    let last = e.figure.rsplit('.').next().unwrap_or(&e.figure);
+    match last {
+        "median" => format!("median {v:+.1}°"),
+        "p5" => format!("5th percentile {v:+.1}°"),
+        "p95" => format!("95th percentile {v:+.1}°"),
+        "fraction_deviated_5deg" => {
+            format!("more than 5° from neutral {:.0} % of the time", 100.0 * v)
+        }
+        "deviation_p95" => format!("deviation reached {v:+.1}° (95th percentile)"),
+        "maximal_share_of_deviated" => format!("near its maximum {:.0} % of that time", 100.0 * v),
+        "first_hold_s" => format!("first hold {v:.1} s"),
+        "longest_hold_s" => format!("longest hold {v:.1} s"),
+        "restricted_side_reach" => format!("reach on the restricted side {v:+.1}°"),
+        name => match e.unit.as_str() {
+            "deg" => format!("{} {v:+.1}°", name.replace('_', " ")),
+            "1" => format!("{} {v:.2}", name.replace('_', " ")),
+            u => format!("{} {v:.2} {u}", name.replace('_', " ")),
+        },
+    }
+}
+
 fn twstrs_table(h: &mut String, r: &Results) {
     let t = &r.measurements.twstrs;
     h.push_str("<section><h2>TWSTRS severity items (machine-scored) with evidence</h2><table><tr><th>item</th><th>score</th><th>rule</th><th>evidence</th></tr>");
@@ -433,20 +569,13 @@ fn twstrs_table(h: &mut String, r: &Results) {
     for (name, item) in items {
         match item {
             Some(i) => {
-                // "posture.rotation_deg.median" → "median"; degrees as °.
-                // The uncertainty is shown with the median posture above.
+                // The evidence in words (evidence_words); the uncertainty is shown with the
+                // median posture above.
                 let ev: Vec<String> = i
                     .evidence
                     .iter()
                     .filter(|e| !e.figure.ends_with("uncertainty_deg"))
-                    .map(|e| {
-                        let name = e.figure.rsplit('.').next().unwrap_or(&e.figure);
-                        match e.unit.as_str() {
-                            "deg" => format!("{name} {:+.1}°", e.value),
-                            "1" => format!("{name} {:.2}", e.value),
-                            u => format!("{name} {:.2} {u}", e.value),
-                        }
-                    })
+                    .map(evidence_words)
                     .collect();
                 // A one-band note ("; ±1.2°: could be 1") goes to the score cell, so that
                 // the row is no taller than without it and the report stays one page.
