@@ -1249,6 +1249,101 @@ fn a_phone_pairs_by_qr_code_over_https_and_the_computer_shows_its_session() {
     drop(srv);
 }
 
+/// Issue 20: the record page as a clinician uses it. Two visits of a subject are listed
+/// newest first; an injection, a diary entry and a medication are entered in the browser (an
+/// injection into a side that does not exist is refused with the record's reason); they are
+/// listed newest first and reach the report (the diary's TWSTRS-2 disability), whose way back
+/// opens the subject on the record page again.
+#[test]
+fn the_record_page_enters_treatments_and_the_diary_and_the_report_leads_back() {
+    let Some(pw) = playwright() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (first, _) = simulate(p, "torticollis-tremor", "40");
+    let (second, _) = simulate(p, "laterocollis", "40");
+    let db = p.join("record.db");
+    for (file, date) in [(&first, "2026-11-02"), (&second, "2026-11-30")] {
+        let o = collis(
+            &[
+                "record",
+                "add",
+                "REC-01",
+                file.to_str().unwrap(),
+                "--date",
+                date,
+                "--neutral",
+                "0:5",
+                "--db",
+                db.to_str().unwrap(),
+            ],
+            p,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let srv = serve(p, &[]);
+    let out = p.join("record.json");
+    let o = browser(
+        &pw,
+        "record.mjs",
+        &srv.addr,
+        &[out.as_os_str(), "REC-01".as_ref(), "2026-11-29".as_ref()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b = json_of(&std::fs::read(&out).unwrap());
+    eprintln!("{}", serde_json::to_string_pretty(&b).unwrap());
+    assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
+    assert_eq!(
+        b["session_dates"],
+        serde_json::json!(["2026-11-30", "2026-11-02"])
+    );
+    let refused = b["refused"].as_str().unwrap();
+    assert!(
+        refused.contains("side") && refused.contains("middle"),
+        "{refused}"
+    );
+    let rows: Vec<String> = b["treatments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("botulinum toxin")
+        && r.contains(
+            "incobotulinumtoxinA 100 U: splenius capitis left 60 U, sternocleidomastoid right 40 U"
+        )));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("diary") && r.contains("pain 6/10, TWSTRS-2 disability 18/30")));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("medication") && r.contains("trihexyphenidyl")));
+    let report = &b["report"];
+    assert!(
+        report["session"].as_str().unwrap().contains("2026-11-30"),
+        "{report}"
+    );
+    assert!(
+        report["patient_reported"]
+            .as_str()
+            .unwrap()
+            .contains("disability 18 of 30"),
+        "{report}"
+    );
+    assert_eq!(report["back"], "← Back to the record of REC-01");
+    assert_eq!(
+        b["back"],
+        serde_json::json!({"title": "Sessions of REC-01", "url": "/?subject=REC-01"})
+    );
+}
+
 #[test]
 fn fifty_concurrent_live_streams_account_for_every_sample() {
     let dir = tempfile::tempdir().unwrap();

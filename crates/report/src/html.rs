@@ -126,11 +126,27 @@ td.n { text-align: right; white-space: nowrap; }
 .better { color: #2c7a2c; } .worse { color: #b02040; }
 section { break-inside: avoid; }
 .sign { margin-top: 2mm; white-space: nowrap; }
+.back { margin: 0 0 1mm 0; font-size: 10pt; }
+@media print { .back { display: none; } }
 footer { font-size: 8pt; color: #666; border-top: 1px solid #ccc; margin-top: 1mm; }
 /* Across visits on a page of its own rather than crowding the visit's. */
 .page2 { break-before: page; }
 .page2 .cols2 { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
 "#;
+
+/// The report `page` with a link back to where it was opened from (the web app's record
+/// page), at the top, on the screen only (not printed).
+pub fn with_way_back(page: &str, href: &str, label: &str) -> String {
+    page.replacen(
+        "<body>",
+        &format!(
+            "<body>\n<p class=\"back\"><a href=\"{}\">← {}</a></p>",
+            esc(href),
+            esc(label)
+        ),
+        1,
+    )
+}
 
 /// The report page.
 pub fn html(d: &ReportData, generated: &str) -> Result<String, ReportError> {

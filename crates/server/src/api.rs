@@ -414,7 +414,22 @@ pub async fn session_report(
             Ok(collis_report::html::ReportData::load(s, &subject, Some(id)))
         })
         .await?
-        .and_then(|data| collis_report::html::html(&data, &today().to_string()))
+        .and_then(|data| {
+            let page = collis_report::html::html(&data, &today().to_string())?;
+            // The way back to the subject on the record page.
+            let code = &data.subject.code;
+            let href = format!(
+                "/?{}",
+                form_urlencoded::Serializer::new(String::new())
+                    .append_pair("subject", code)
+                    .finish()
+            );
+            Ok(collis_report::html::with_way_back(
+                &page,
+                &href,
+                &format!("Back to the record of {code}"),
+            ))
+        })
         .map_err(|e| ApiError::internal(e.to_string()))?;
     // The report's one inline style, allowed by its hash (crate::security).
     let csp = [(

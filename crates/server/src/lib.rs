@@ -4,6 +4,7 @@
 //! (collis-analysis); this crate is the thin web layer over it:
 //! - [`auth`]: loopback by default, a token for anything else, checked on every request;
 //!   without a token, only loopback host names and no other site's requests;
+//! - [`treatments`]: a subject's treatments and diary, listed and entered from the record page;
 //! - [`api`]: the JSON REST API behind every page (subjects, sessions, trends, reports,
 //!   upload-and-analyse), described by the OpenAPI document [`openapi`] generates from the code;
 //! - [`live`]: live head-sensor streams over WebSocket into the live pipeline
@@ -39,6 +40,7 @@ pub mod retention;
 pub mod security;
 pub mod stream;
 pub mod tls;
+pub mod treatments;
 pub mod udp;
 
 use axum::extract::DefaultBodyLimit;
@@ -206,6 +208,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(live::routes())
         .merge(pairing::routes())
+        .merge(treatments::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn_with_state(access, auth::check))

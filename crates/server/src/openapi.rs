@@ -29,6 +29,11 @@ use utoipa::OpenApi;
         crate::live::watch,
         crate::pairing::offer,
         crate::pairing::paired,
+        crate::treatments::list,
+        crate::treatments::add_injection,
+        crate::treatments::add_dbs,
+        crate::treatments::add_medication,
+        crate::treatments::add_diary,
     ),
     components(schemas(
         crate::api::ErrorBody,
@@ -41,6 +46,13 @@ use utoipa::OpenApi;
         crate::api::AnalyzeOut,
         crate::pairing::PairRequest,
         crate::pairing::PairOffer,
+        crate::treatments::Entry,
+        crate::treatments::Stored,
+        crate::treatments::InjectionIn,
+        crate::treatments::DoseIn,
+        crate::treatments::DbsIn,
+        crate::treatments::MedicationIn,
+        crate::treatments::DiaryIn,
     ))
 )]
 pub struct ApiDoc;

@@ -35,11 +35,13 @@
     $("trend-figure").innerHTML = trend.map((t) => `<option>${collis.esc(t.figure)}</option>`).join("");
     $("trend-figure").onchange = drawTrend;
     drawTrend();
-    $("sessions").tBodies[0].innerHTML = sessions.map((s) => `<tr><td>${s.id}</td><td>${s.recorded_on}</td><td>${collis.esc(s.task)}</td><td>${collis.esc(s.source)}</td>
+    // Newest first: the visit a clinician opens the record for is at the top.
+    $("sessions").tBodies[0].innerHTML = sessions.slice().reverse().map((s) => `<tr><td>${s.id}</td><td>${s.recorded_on}</td><td>${collis.esc(s.task)}</td><td>${collis.esc(s.source)}</td>
       <td>${collis.deg(s.rotation_median_deg)}</td><td>${collis.deg(s.tilt_median_deg)}</td><td>${collis.deg(s.flexion_median_deg)}</td>
       <td>${s.tremor_amplitude_deg == null ? "–" : s.tremor_amplitude_deg.toFixed(2) + "° @ " + (s.tremor_frequency_hz ?? 0).toFixed(1) + " Hz"}</td>
       <td>${s.jerk_rate_per_min.toFixed(1)}</td><td>${s.twstrs_machine_subtotal}/${s.twstrs_machine_max}</td>
-      <td><a href="/api/sessions/${s.id}/report" target="_blank">report</a></td></tr>`).join("");
+      <td><a href="/api/sessions/${s.id}/report">report</a></td></tr>`).join("");
+    loadTreatments(code);
     // Exercise progress: the longest hold within the zone of each hold-neutral session.
     const holds = sessions.filter((s) => s.task === "hold-neutral").slice(-60);
     const points = [];
@@ -68,6 +70,41 @@
       <p class="notice">${collis.esc(r.notice)}</p>`;
   }
 
+  // Treatments and the diary: listed newest first, entered through the forms (the record
+  // checks each entry and says what is wrong).
+  let current = null;
+  async function loadTreatments(code) {
+    current = code;
+    const rows = await collis.get(`/api/subjects/${encodeURIComponent(code)}/treatments`);
+    $("treatments").tBodies[0].innerHTML = rows.map((r) => `<tr><td>${r.date}</td><td>${collis.esc(r.kind)}</td><td>${collis.esc(r.details)}${r.warning ? ` <span class="error">${collis.esc(r.warning)}</span>` : ""}</td></tr>`).join("")
+      || `<tr><td colspan="3" class="notice">Nothing recorded yet.</td></tr>`;
+  }
+  function doses(text) {
+    return text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+      const [muscle, side, units] = l.split(",").map((x) => x.trim());
+      return { muscle, side, units: Number(units) };
+    });
+  }
+  const FORMS = {
+    "add-injection": ["injections", (f) => ({ given_on: f.given_on, product: f.product, guidance: f.guidance || null, doses: doses(f.doses), note: f.note || null })],
+    "add-dbs": ["dbs", (f) => ({ ...f, amplitude: +f.amplitude, pulse_width_us: +f.pulse_width_us, frequency_hz: +f.frequency_hz, note: f.note || null })],
+    "add-medication": ["medications", (f) => ({ ...f, stopped_on: f.stopped_on || null, note: f.note || null })],
+    "add-diary": ["diary", (f) => ({ entry_on: f.entry_on, note: f.note || null, ...Object.fromEntries(["pain", "twstrs_disability", "twstrs_pain"].map((k) => [k, f[k] === "" ? null : +f[k]])) })],
+  };
+  for (const [id, [path, body]] of Object.entries(FORMS)) {
+    $(id).onsubmit = async (ev) => {
+      ev.preventDefault();
+      if (!current) return;
+      const fields = Object.fromEntries(new FormData($(id)));
+      const r = await fetch(`/api/subjects/${encodeURIComponent(current)}/${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body(fields)) });
+      const out = await r.json().catch(() => ({ error: r.statusText }));
+      if (!r.ok) { $("treat-status").innerHTML = `<span class="error">${collis.esc(out.error)}</span>`; return; }
+      $("treat-status").textContent = `Added.${out.warning ? " " + out.warning : ""}`;
+      $(id).reset();
+      openSubject(current);
+    };
+  }
+
   $("upload").onsubmit = (ev) => {
     ev.preventDefault();
     const f = $("file").files[0];
@@ -93,5 +130,9 @@
     xhr.send(f);
   };
 
-  loadSubjects();
+  // Opened from a report's way back (/?subject=CODE): that subject again.
+  loadSubjects().then(() => {
+    const code = new URLSearchParams(location.search).get("subject");
+    if (code) openSubject(code);
+  });
 })();
