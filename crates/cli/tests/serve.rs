@@ -746,10 +746,10 @@ fn webcam_hold_neutral_in_headless_chromium_matches_the_video_pipeline_and_is_st
     assert!(o.status.success(), "{}", text(&o));
     let b = json_of(&std::fs::read(shots.join("browser.json")).unwrap());
     assert_eq!(b["errors"], serde_json::json!([]), "errors on the page");
-    // The report is styled: its inline style is allowed by the Content-Security-Policy (8 pt
+    // The report is styled: its inline style is allowed by the Content-Security-Policy (8.5 pt
     // rather than the browser's 16 px).
     assert_eq!(b["report"]["subject"], "E2E-01", "{}", b["report"]);
-    assert_eq!(b["report"]["font_size"], "10.6667px", "{}", b["report"]);
+    assert_eq!(b["report"]["font_size"], "11.3333px", "{}", b["report"]);
     let done = &b["done"];
     assert_eq!(done["completed"], true, "{done}");
     assert!(done["error"].is_null(), "{done}");
