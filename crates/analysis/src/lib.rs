@@ -16,6 +16,7 @@
 
 pub mod analyzer;
 pub mod emg;
+pub mod exercise;
 pub mod feedback;
 pub mod head_angles;
 pub mod hold;

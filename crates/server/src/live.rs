@@ -33,14 +33,15 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use collis_analysis::exercise::Exercise;
 use collis_analysis::feedback::FeedbackSettings;
 use collis_analysis::live::{LiveConfig, LiveHead, LiveOutput};
-use collis_core::results::{Results, Task};
+use collis_core::results::Results;
 use collis_core::{ImuSample, Mounting};
 use collis_dsp::Histogram;
 use collis_io::ImuCsvWriter;
 use collis_store::{content_sha256, NewSession};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -53,28 +54,6 @@ pub const MAX_SAMPLES_PER_S: f64 = 1000.0;
 /// Largest `t` of a sample, in size: seconds of a Unix time fit (until the year 2286); a time in
 /// milliseconds or an absurd number (1e300) does not, and is refused.
 pub const MAX_TIME_S: f64 = 1e10;
-/// The TWSTRS hold item observes up to 60 s (Consky & Lang 1994; clinical.md).
-pub const HOLD_NEUTRAL_S: f64 = collis_analysis::hold::HOLD_ITEM_S;
-/// Default sensory-trick trial: 15 s without, 15 s with the trick, 15 s after (TWSTRS-2
-/// counts a benefit lasting ≥ 5 s: clinical.md, Comella 2016).
-pub const TRICK_TRIAL_S: f64 = 45.0;
-
-/// Where a sensory-trick trial is at `since_hold_s` seconds after the neutral hold.
-pub(crate) fn trick_phase(
-    exercise: Exercise,
-    seconds: Option<f64>,
-    since_hold_s: f64,
-) -> Option<&'static str> {
-    let d = seconds.filter(|_| exercise == Exercise::SensoryTrick)?;
-    Some(if since_hold_s < d / 3.0 {
-        "without-trick"
-    } else if since_hold_s < 2.0 * d / 3.0 {
-        "with-trick"
-    } else {
-        "after-trick"
-    })
-}
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/live/imu", get(imu))
@@ -109,56 +88,6 @@ pub struct LiveQuery {
     pub quiet: Option<bool>,
 }
 
-/// An exercise: what the patient does after the neutral hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Exercise {
-    /// Hold the head within the zone for up to 60 s: the TWSTRS time-in-neutral item.
-    HoldNeutral,
-    /// Turn, tilt and flex to each side as far as possible: range of motion.
-    Rom,
-    /// Sensory-trick trial: a third without the trick, a third with it, a third after.
-    SensoryTrick,
-    /// Relax with the tremor shown.
-    Relaxation,
-    /// Feedback with no set end.
-    Free,
-}
-
-impl Exercise {
-    fn parse(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "hold-neutral" => Exercise::HoldNeutral,
-            "rom" => Exercise::Rom,
-            "sensory-trick" => Exercise::SensoryTrick,
-            "relaxation" => Exercise::Relaxation,
-            "free" => Exercise::Free,
-            _ => {
-                return Err(format!(
-                    "unknown exercise '{s}': hold-neutral, rom, relaxation or free"
-                ))
-            }
-        })
-    }
-    fn task(self) -> Task {
-        match self {
-            Exercise::HoldNeutral => Task::HoldNeutral,
-            Exercise::Rom => Task::Rom,
-            Exercise::SensoryTrick => Task::SensoryTrick,
-            Exercise::Relaxation | Exercise::Free => Task::Exercise,
-        }
-    }
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Exercise::HoldNeutral => "hold-neutral",
-            Exercise::Rom => "rom",
-            Exercise::SensoryTrick => "sensory-trick",
-            Exercise::Relaxation => "relaxation",
-            Exercise::Free => "free",
-        }
-    }
-}
-
 /// A checked live request.
 #[derive(Debug, Clone)]
 pub struct LivePlan {
@@ -183,12 +112,7 @@ pub(crate) fn finite_positive(name: &str, v: f64, max: f64) -> Result<f64, Strin
 impl LivePlan {
     /// The trick segment of a sensory-trick trial whose neutral hold ends at `hold_end_s`.
     pub fn trick_s(&self, hold_end_s: f64) -> Vec<[f64; 2]> {
-        match (self.exercise, self.seconds) {
-            (Exercise::SensoryTrick, Some(d)) => {
-                vec![[hold_end_s + d / 3.0, hold_end_s + 2.0 * d / 3.0]]
-            }
-            _ => Vec::new(),
-        }
+        self.exercise.trick_s(self.seconds, hold_end_s)
     }
 
     pub fn from_query(q: &LiveQuery) -> Result<Self, String> {
@@ -202,7 +126,7 @@ impl LivePlan {
         let exercise = q
             .exercise
             .as_deref()
-            .map(Exercise::parse)
+            .map(str::parse::<Exercise>)
             .transpose()?
             .unwrap_or(Exercise::Free);
         let mut cfg = LiveConfig::new(rate);
@@ -239,9 +163,7 @@ impl LivePlan {
         cfg.feedback = fb;
         let seconds = match (q.seconds, exercise) {
             (Some(s), _) => Some(finite_positive("seconds", s, 4.0 * 3600.0)?),
-            (None, Exercise::HoldNeutral) => Some(HOLD_NEUTRAL_S),
-            (None, Exercise::SensoryTrick) => Some(TRICK_TRIAL_S),
-            (None, _) => None,
+            (None, e) => e.default_seconds(),
         };
         if let Some(code) = &q.subject {
             if code.trim().is_empty() {
@@ -606,8 +528,7 @@ impl Stream {
             LiveOutput::Angles { sample, cue } => {
                 let [r, t, f] = sample.angles_deg;
                 let start = self.live.start_s().unwrap_or(sample.time_s);
-                let phase = trick_phase(
-                    self.plan.exercise,
+                let phase = self.plan.exercise.trick_phase(
                     self.plan.seconds,
                     sample.time_s - start - self.plan.cfg.calibration_s,
                 );
@@ -942,17 +863,13 @@ pub(crate) async fn finish(st: &AppState, s: &mut Stream, error: Option<String>)
     done
 }
 
-/// The score of a head exercise: its hold, range of motion, sensory trick and tremor; or,
-/// for a range-of-motion session in which no axis was moved through its minimum range
-/// ([`collis_analysis::rom::MIN_EXERCISED_DEG`]), why it is not scored and not stored.
+/// The score of a head exercise: its hold, range of motion, sensory trick and tremor; or why
+/// the exercise refuses the session ([`Exercise::refusal`]: not scored, not stored).
 pub(crate) fn head_score(exercise: Exercise, results: &Results) -> Result<Value, String> {
-    let m = &results.measurements;
-    if exercise == Exercise::Rom && m.twstrs.range_of_motion.is_none() {
-        return Err(format!(
-            "No movement was made (less than {:.0}° on every axis): range of motion needs turning, tilting and bending as far as you can. Nothing was scored or stored; start again and follow the steps.",
-            collis_analysis::rom::MIN_EXERCISED_DEG
-        ));
+    if let Some(why) = exercise.refusal(results) {
+        return Err(why);
     }
+    let m = &results.measurements;
     Ok(json!({
         "exercise": exercise,
         "neutral_hold": m.neutral_hold,
@@ -1048,7 +965,7 @@ mod tests {
     fn plans_check_their_options() {
         let p = LivePlan::from_query(&q(r#"{"rate": 100, "exercise": "hold-neutral"}"#)).unwrap();
         assert_eq!(p.seconds, Some(60.0));
-        assert_eq!(p.cfg.task, Task::HoldNeutral);
+        assert_eq!(p.cfg.task, collis_core::results::Task::HoldNeutral);
         let p = LivePlan::from_query(&q(
             r#"{"rate": 50, "target": "20,0,-5", "zone": 5, "quiet": false}"#,
         ))

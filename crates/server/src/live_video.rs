@@ -21,8 +21,7 @@
 
 use crate::api::ApiError;
 use crate::live::{
-    close_with, head_score, hide_dir, score_and_store, send, trick_phase, Inbox, LivePlan,
-    LiveQuery, MAX_TIME_S,
+    close_with, head_score, hide_dir, score_and_store, send, Inbox, LivePlan, LiveQuery, MAX_TIME_S,
 };
 use crate::{AppState, UploadOptions};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -145,7 +144,10 @@ impl Session {
             self.done = true;
         }
         let since_hold = self.plan.seconds.map_or(0.0, |d| t - (end - d));
-        let phase = trick_phase(self.plan.exercise, self.plan.seconds, since_hold);
+        let phase = self
+            .plan
+            .exercise
+            .trick_phase(self.plan.seconds, since_hold);
         match face {
             Some((r, confidence)) => {
                 let a = angles_relative(&r, None).as_array();
