@@ -113,21 +113,29 @@ fn presented(req: &Request) -> Vec<String> {
             found.push(t.trim().to_string());
         }
     }
-    for v in h
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
-        for c in v.split(';') {
-            if let Some(t) = c.trim().strip_prefix("collis_token=") {
-                found.push(t.to_string());
-            }
-        }
-    }
+    found.extend(cookies(h, "collis_token"));
     if let Some(t) = query_token(req) {
         found.push(t);
     }
     found
+}
+
+/// Values of cookie `name` in the request's headers (the token's, a paired phone's).
+pub(crate) fn cookies<'a>(
+    headers: &'a axum::http::HeaderMap,
+    name: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(move |c| {
+            c.trim()
+                .strip_prefix(name)
+                .and_then(|r| r.strip_prefix('='))
+                .map(str::to_string)
+        })
 }
 
 fn query_token(req: &Request) -> Option<String> {
@@ -191,22 +199,35 @@ async fn require_token(token: &str, req: Request, next: Next) -> Response {
 
 /// Whether `authority` (`HOST[:PORT]`, as in `Host`) names this computer's loopback on `port`.
 fn loopback_authority(authority: &str, port: u16) -> bool {
-    let (host, given) = match authority.rfind(']') {
-        Some(end) if authority.starts_with('[') => authority.split_at(end + 1),
-        _ => match authority.rfind(':') {
-            Some(c) => authority.split_at(c),
-            None => (authority, ""),
-        },
-    };
+    let (host, given) = split_authority(authority);
     let given = match given.strip_prefix(':') {
         Some(p) => p.parse::<u16>().ok(),
         None if given.is_empty() => Some(80),
         None => None,
     };
+    is_loopback_name(host) && given == Some(port)
+}
+
+/// Whether `authority` (`HOST[:PORT]`) names this computer's loopback, on any port.
+pub(crate) fn loopback_host(authority: &str) -> bool {
+    is_loopback_name(split_authority(authority).0)
+}
+
+/// `HOST[:PORT]` split into the host (`[::1]` kept whole) and the rest (`:PORT` or empty).
+fn split_authority(authority: &str) -> (&str, &str) {
+    match authority.rfind(']') {
+        Some(end) if authority.starts_with('[') => authority.split_at(end + 1),
+        _ => match authority.rfind(':') {
+            Some(c) => authority.split_at(c),
+            None => (authority, ""),
+        },
+    }
+}
+
+fn is_loopback_name(host: &str) -> bool {
     ["localhost", "127.0.0.1", "[::1]"]
         .iter()
         .any(|h| host.eq_ignore_ascii_case(h))
-        && given == Some(port)
 }
 
 /// Without a token: a loopback `Host`, and no other site's `Origin` on a WebSocket upgrade or
@@ -319,6 +340,13 @@ mod tests {
             "",
         ] {
             assert!(!loopback_authority(bad, 8750), "{bad}");
+        }
+        // Any port: the pairing page's test of where the live page was opened from.
+        for ok in ["[::1]", "[::1]:9", "LOCALHOST:1", "127.0.0.1"] {
+            assert!(loopback_host(ok), "{ok}");
+        }
+        for bad in ["192.168.1.5:8750", "[::2]", "example.org"] {
+            assert!(!loopback_host(bad), "{bad}");
         }
     }
 }

@@ -150,8 +150,6 @@ pub struct AppState {
     pub estimator: Result<Arc<collis_vision::Estimator>, String>,
     /// Live streams that can be watched.
     pub hub: udp::Hub,
-    /// HTTPS, when served so.
-    pub tls: Option<tls::Tls>,
     /// Phones pairing and paired as head sensors.
     pub pairing: pairing::Pairing,
 }
@@ -279,7 +277,6 @@ pub async fn bind(mut cfg: ServerConfig) -> Result<(Listener, Router), ServeErro
         upload_slots: Arc::new(Semaphore::new(cfg.max_uploads)),
         estimator,
         hub: udp::Hub::default(),
-        tls: tls.clone(),
         pairing: pairing::Pairing::default(),
         cfg: Arc::new(cfg),
     };

@@ -139,7 +139,7 @@ impl Pairing {
     /// The paired device whose cookie is in `headers`: its session and stream name.
     pub fn device(&self, headers: &HeaderMap) -> Option<(PairRequest, String)> {
         let g = self.lock();
-        cookies(headers, DEVICE_COOKIE).find_map(|id| {
+        crate::auth::cookies(headers, DEVICE_COOKIE).find_map(|id| {
             g.devices
                 .get(&id)
                 .map(|d| (d.request.clone(), d.stream.clone()))
@@ -155,21 +155,6 @@ impl Pairing {
     }
 }
 
-/// Values of cookie `name` in the request.
-fn cookies<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = String> + 'a {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(move |c| {
-            c.trim()
-                .strip_prefix(name)
-                .and_then(|r| r.strip_prefix('='))
-                .map(str::to_string)
-        })
-}
-
 /// The host (and port) the phone should open: the one the page was opened by when that is
 /// not loopback; else this computer's address on the network when the server listens there;
 /// else loopback (a phone reaching it through `adb reverse`, or a browser on this computer).
@@ -179,11 +164,10 @@ fn phone_host(st: &AppState, headers: &HeaderMap) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_string);
-    let loopback = |h: &str| {
-        let name = h.rsplit_once(':').map_or(h, |(n, _)| n);
-        matches!(name, "localhost" | "127.0.0.1" | "[::1]")
-    };
-    if let Some(h) = from_page.as_deref().filter(|h| !loopback(h)) {
+    if let Some(h) = from_page
+        .as_deref()
+        .filter(|h| !crate::auth::loopback_host(h))
+    {
         return h.to_string();
     }
     let ip = st.cfg.addr.ip();
@@ -212,7 +196,7 @@ pub async fn offer(
     request.plan(100.0).map_err(ApiError::bad_request)?;
     let code = random_hex(16)?;
     let stream = format!("phone:{}", &random_hex(4)?);
-    let https = st.tls.is_some();
+    let https = st.cfg.tls_dir.is_some();
     let url = format!(
         "{}://{}/pair/{code}",
         if https { "https" } else { "http" },
@@ -253,7 +237,11 @@ pub async fn redeem(State(st): State<AppState>, Path(code): Path<String>) -> Res
     match st.pairing.redeem(&code) {
         Ok(Some(id)) => {
             // Lax, not Strict: the phone arrives from its camera app, another "site".
-            let secure = if st.tls.is_some() { "; Secure" } else { "" };
+            let secure = if st.cfg.tls_dir.is_some() {
+                "; Secure"
+            } else {
+                ""
+            };
             let cookie = format!(
                 "{DEVICE_COOKIE}={id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
                 DEVICE_TTL.as_secs()
