@@ -65,9 +65,15 @@ pub fn token_weakness(token: &str) -> Option<String> {
 /// A fresh random token: 32 bytes from the operating system's random source as 64 hexadecimal
 /// digits (`None` when that source fails).
 pub fn suggest_token() -> Option<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    random_hex(32).ok()
+}
+
+/// `bytes` bytes from the operating system's random source as hexadecimal digits (tokens,
+/// pairing codes, device cookies).
+pub(crate) fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
+    let mut b = vec![0u8; bytes];
+    getrandom::fill(&mut b)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
 fn suggestion() -> String {

@@ -103,10 +103,8 @@ pub struct Pairing {
 }
 
 fn random_hex(bytes: usize) -> Result<String, ApiError> {
-    let mut b = vec![0u8; bytes];
-    getrandom::fill(&mut b)
-        .map_err(|e| ApiError::internal(format!("no random numbers from the system: {e}")))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+    crate::auth::random_hex(bytes)
+        .map_err(|e| ApiError::internal(format!("no random numbers from the system: {e}")))
 }
 
 impl Pairing {
